@@ -1,0 +1,80 @@
+"""Turning the errors a user can cause into one line that names the key or file."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from hydra.errors import HydraException, InstantiationException, MissingConfigException
+from omegaconf.errors import OmegaConfBaseException
+
+from tmgg.paths import ConfigDirNotFound, config_dir
+from tmgg.training.errors import TmggError
+
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
+    TmggError,
+    HydraException,
+    OmegaConfBaseException,
+    ConfigDirNotFound,
+)
+
+
+def one_line(error: BaseException) -> str:
+    """Describe an expected error in one line.
+
+    Args:
+        error: One of :data:`EXPECTED_ERRORS`.
+
+    Returns:
+        The message without newlines, naming the config key or file involved.
+    """
+    if isinstance(error, MissingConfigException):
+        return _missing_config(error)
+    if isinstance(error, InstantiationException):
+        return _instantiation(error)
+    return _flatten(str(error)) or type(error).__name__
+
+
+def _flatten(message: str) -> str:
+    """Join a message's lines; OmegaConf's ``full_key:`` trailer becomes ``(at <key>)`` when not yet named."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    keys = [line.split(":", 1)[1].strip() for line in lines if line.startswith("full_key:")]
+    text = " ".join(line for line in lines if not line.startswith(("full_key:", "object_type=", "reference_type=")))
+    if keys and keys[0] and keys[0] not in text:
+        text = f"{text} (at {keys[0]})"
+    return text
+
+
+def _missing_config(error: MissingConfigException) -> str:
+    head = str(error).strip().splitlines()[0] if str(error).strip() else "config not found"
+    close = _close_config_names(error.missing_cfg_file) if error.missing_cfg_file else []
+    if close:
+        return f"{head}; did you mean {' or '.join(repr(name) for name in close)}?"
+    return head
+
+
+def _close_config_names(missing: str) -> list[str]:
+    """Existing configs spelled like ``missing`` (``model/spectral/linear_pee``), in Hydra's form.
+
+    Names are compared within the folder of ``missing`` when it exists, so the
+    shared folder prefix does not make every sibling look close.
+    """
+    try:
+        root = config_dir()
+    except ConfigDirNotFound:
+        return []
+    folder, _, name = missing.rpartition("/")
+    if folder and (root / folder).is_dir():
+        siblings = [path.stem for path in (root / folder).glob("*.yaml")]
+        return [f"{folder}/{match}" for match in difflib.get_close_matches(name, siblings, n=2)]
+    group = missing.split("/", 1)[0]
+    names = [str(path.relative_to(root).with_suffix("")) for path in (root / group).rglob("*.yaml")]
+    return difflib.get_close_matches(missing, names, n=2)
+
+
+def _instantiation(error: InstantiationException) -> str:
+    full_key = re.search(r"full_key: (\S+)", str(error))
+    where = full_key.group(1) if full_key else "an object"
+    cause = error.__cause__
+    detail = f"{type(cause).__name__}: {_flatten(str(cause))}" if cause else _flatten(str(error))
+    return f"cannot build {where}: {detail}"

@@ -1,0 +1,60 @@
+"""Shared pytest set-up for tmgg's tests, with or without Bazel.
+
+- Declares the markers (strict: an unknown marker is an error).
+- `--tmgg-case=ID` keeps only the parametrized cases whose id is ID, so one
+  Bazel target runs one runner or one config and nothing else.
+- Points tmgg at the checkout's configs/ when neither Bazel nor an editable
+  install says where they are (plain `pytest` from a fresh checkout).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+MARKERS = {
+    "unit": "fast tests of one module (models, data, noise, training, tools)",
+    "integration": "runs real configs or runners end to end",
+    "slow": "runs a runner as a subprocess (seconds each)",
+    "config": "composes and instantiates one Hydra config",
+    "runner": "runs one CLI runner for two training steps",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tmgg-case",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the parametrized cases with this id (repeatable); used by the Bazel targets",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    checkout_configs = Path(config.rootpath) / "configs"
+    if "TMGG_CONFIG_DIR" not in os.environ and "TEST_SRCDIR" not in os.environ and checkout_configs.is_dir():
+        os.environ["TMGG_CONFIG_DIR"] = str(checkout_configs)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = set(config.getoption("--tmgg-case"))
+    if not wanted:
+        return
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        (kept if callspec is not None and callspec.id in wanted else dropped).append(item)
+    found = {item.callspec.id for item in kept}
+    missing = wanted - found
+    if missing:
+        raise pytest.UsageError(
+            f"--tmgg-case {', '.join(sorted(missing))}: no such case was collected; "
+            "the Bazel targets are stale, run `bazel run //tools:gen_test_targets`"
+        )
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept

@@ -1,0 +1,90 @@
+"""Runner lookup and behaviour of tmgg.runners, against a throwaway configs folder.
+
+Rationale: every console script is `tmgg.runners:<name>`, resolved by module
+__getattr__; a name must map to a top-level config or a stage, and anything
+else must be an AttributeError. A runner must end a bad command line with one
+line on stderr and exit status 2.
+Assumptions: TMGG_CONFIG_DIR points tmgg at the configs folder.
+Invariants: stage runners are base_config_spectral plus `+stage=<name>`; the
+`sweep` key decides multirun, a `_global_` stage may set it, `sweep=...` on the
+command line has the last word.
+"""
+
+import os
+import sys
+
+import pytest
+from hydra.core.global_hydra import GlobalHydra
+
+import tmgg.runners
+from tmgg.runners import STAGE_BASE_CONFIG, make_runner, runner_for
+from tmgg.runners.factory import _sweep_requested
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def configs(tmp_path, monkeypatch):
+    root = tmp_path / "configs"
+    (root / "stage").mkdir(parents=True)
+    (root / "base_config_toy.yaml").write_text("name: toy\nsweep: false\nvalue: 1\n")
+    (root / "grid_toy.yaml").write_text("name: grid\nsweep: true\n")
+    (root / "stage" / "toy_stage.yaml").write_text("# @package _global_\nstage: toy_stage\n")
+    (root / "stage" / "toy_sweep.yaml").write_text("# @package _global_\nsweep: true\n")
+    monkeypatch.setenv("TMGG_CONFIG_DIR", str(root))
+    return root
+
+
+def test_top_level_config_name_gives_its_runner(configs) -> None:
+    runner = tmgg.runners.base_config_toy
+    assert callable(runner)
+    assert runner.__name__ == "base_config_toy"
+    assert "configs/base_config_toy.yaml" in runner.__doc__
+
+
+def test_stage_name_gives_base_config_runner_with_stage_override(configs) -> None:
+    runner = runner_for("toy_stage")
+    assert runner.__name__ == STAGE_BASE_CONFIG
+    assert "+stage=toy_stage" in runner.__doc__
+
+
+def test_unknown_and_private_names_are_attribute_errors(configs) -> None:
+    with pytest.raises(AttributeError, match="no runner 'base_config_nope'"):
+        tmgg.runners.base_config_nope
+    with pytest.raises(AttributeError):
+        tmgg.runners._hidden
+    assert not hasattr(tmgg.runners, "__wrapped__")
+
+
+@pytest.mark.parametrize(
+    ("config_name", "arguments", "expected"),
+    [
+        ("base_config_toy", [], False),
+        ("grid_toy", [], True),
+        ("grid_toy", ["sweep=false"], False),
+        ("base_config_toy", ["+stage=toy_sweep"], True),
+        ("base_config_toy", ["+stage=toy_sweep", "sweep=false"], False),
+        ("base_config_toy", ["+stage=toy_stage"], False),
+        ("grid_toy", ["~sweep"], False),
+    ],
+)
+def test_sweep_flag_follows_config_stage_and_command_line(configs, config_name, arguments, expected) -> None:
+    assert _sweep_requested(config_name, arguments) is expected
+
+
+def test_bad_override_exits_2_with_one_line(configs, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "argv", ["tmgg-toy", "nonexistent=1", f"hydra.run.dir={tmp_path / 'run'}"])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    monkeypatch.setenv("BUILD_WORKSPACE_DIRECTORY", str(configs))
+    GlobalHydra.instance().clear()
+    try:
+        with pytest.raises(SystemExit) as stop:
+            make_runner("base_config_toy")()
+    finally:
+        GlobalHydra.instance().clear()
+    assert stop.value.code == 2
+    stderr = capsys.readouterr().err.strip().splitlines()
+    assert stderr == ["tmgg-toy: error: Could not override 'nonexistent'. To append to your config use +nonexistent=1"]
+    assert os.getcwd() == str(configs), "under bazel run the runner works in the user's checkout"
+    assert "HYDRA_FULL_ERROR" not in os.environ

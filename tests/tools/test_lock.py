@@ -1,0 +1,74 @@
+"""The lock check notices when pyproject.toml's dependencies change.
+
+Rationale:
+    The lock is an input of every test target; a lock that silently drifts
+    from pyproject.toml would test other packages than users install.
+
+Assumptions:
+    tools/python/lock.py is importable by path and needs no network for --check.
+
+Invariants:
+    the committed lock matches pyproject.toml; editing a dependency, the Python
+    range or a test extra makes the check name the lock and the command that
+    refreshes it; reordering dependencies does not.
+"""
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(os.environ["TEST_SRCDIR"]) / "tmgg" if "TEST_SRCDIR" in os.environ else Path(__file__).resolve().parents[2]
+
+
+def _lock_module():
+    spec = importlib.util.spec_from_file_location("tmgg_lock", ROOT / "tools/python/lock.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "tools/python").mkdir(parents=True)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copy(ROOT / "tools/python/requirements.lock", tmp_path / "tools/python/requirements.lock")
+    return tmp_path
+
+
+def test_committed_lock_matches_pyproject() -> None:
+    assert _lock_module().staleness(ROOT) is None
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ('"networkx>=3.2"', '"networkx>=3.3"'),
+        ('requires-python = ">=3.11,<3.12"', 'requires-python = ">=3.11"'),
+        ('"pytest>=8"', '"pytest>=8.1"'),
+    ],
+)
+def test_changed_declaration_makes_lock_stale(workspace: Path, old: str, new: str) -> None:
+    pyproject = workspace / "pyproject.toml"
+    text = pyproject.read_text()
+    assert old in text
+    pyproject.write_text(text.replace(old, new))
+    reason = _lock_module().staleness(workspace)
+    assert reason is not None and "requirements.lock" in reason and "tools/python/lock.py" in reason
+
+
+def test_reordering_dependencies_keeps_lock_fresh(workspace: Path) -> None:
+    pyproject = workspace / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('    "numpy>=1.26",\n', "").replace('    "torch==2.13.0",\n', '    "torch==2.13.0",\n    "numpy>=1.26",\n'))
+    assert _lock_module().staleness(workspace) is None
+
+
+def test_lock_without_digest_is_stale(workspace: Path) -> None:
+    lock = workspace / "tools/python/requirements.lock"
+    lock.write_text("\n".join(line for line in lock.read_text().splitlines() if "tmgg-lock-inputs" not in line))
+    assert "no inputs digest" in _lock_module().staleness(workspace)

@@ -1,0 +1,46 @@
+"""MODULE.bazel (Bazel 7+) and WORKSPACE (Bazel 4.2.3, which CI runs) cannot drift apart.
+
+Rationale:
+    The bzlmod set-up cannot be exercised on these machines, so the one thing
+    that can be checked is checked: both set-ups build the Python packages from
+    the same lock file, for the same Python version.
+
+Assumptions:
+    Both files state the lock as a label string and the version as "3.x".
+
+Invariants:
+    MODULE.bazel's pip.parse requirements_lock equals WORKSPACE's python_venv lock;
+    the Python versions are equal and match pyproject.toml's requires-python.
+"""
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(os.environ["TEST_SRCDIR"]) / "tmgg" if "TEST_SRCDIR" in os.environ else Path(__file__).resolve().parents[2]
+
+
+def _value(path: str, pattern: str) -> str:
+    text = (ROOT / path).read_text()
+    match = re.search(pattern, text)
+    assert match, f"{path}: no match for {pattern!r}"
+    return match.group(1)
+
+
+def test_module_and_workspace_use_the_same_lock() -> None:
+    module_lock = _value("MODULE.bazel", r'requirements_lock\s*=\s*"([^"]+)"')
+    workspace_lock = _value("WORKSPACE", r'lock\s*=\s*"([^"]+)"')
+    assert module_lock == workspace_lock == "//tools/python:requirements.lock"
+
+
+def test_module_and_workspace_use_the_same_python() -> None:
+    module_python = _value("MODULE.bazel", r'PYTHON_VERSION\s*=\s*"([^"]+)"')
+    workspace_python = _value("WORKSPACE", r'python_version\s*=\s*"([^"]+)"')
+    assert module_python == workspace_python
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert f">={workspace_python}" in requires, f"pyproject requires-python {requires!r} excludes {workspace_python}"

@@ -1,0 +1,125 @@
+"""Checks that tools/bazel runs before Bazel starts, in a few milliseconds.
+
+Each failed check prints one line naming what is wrong and the command that
+fixes it, then exits 2, so that a user never reads a Java stack trace for a
+missing package, a wrong Python or a stale lock. A remote cache that is down
+or refuses writes gets one warning line, and the build goes on without it.
+
+On success it prints, one per line, the flags tools/bazel adds: the remote
+cache (TMGG_REMOTE_CACHE, TMGG_REMOTE_CACHE_HEADER, from the environment or
+the untracked file .tmgg-cache.env), once it has answered a probe.
+
+Usage (from tools/bazel): python3 tools/python/preflight.py WORKSPACE COMMAND [ARGS...]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+REQUIRED_PYTHON = (3, 11)
+CACHE_ENV_FILE = ".tmgg-cache.env"
+
+
+def _load_lock_module(workspace: Path):
+    spec = importlib.util.spec_from_file_location("tmgg_lock", workspace / "tools/python/lock.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_python() -> str | None:
+    if sys.version_info[:2] != REQUIRED_PYTHON:
+        need = "%d.%d" % REQUIRED_PYTHON
+        return (
+            f"tmgg needs Python {need}, but {sys.executable} is {sys.version.split()[0]}: "
+            f"install python{need} (Debian 12's python3) or set TMGG_PYTHON=/path/to/python{need}"
+        )
+    if importlib.util.find_spec("ensurepip") is None:
+        return f"{sys.executable} cannot create virtual environments: run `tools/setup.sh` (it runs apt-get install -y python3-venv)"
+    return None
+
+
+def cache_settings(workspace: Path) -> dict[str, str]:
+    """TMGG_REMOTE_CACHE and TMGG_REMOTE_CACHE_HEADER, from the environment or the untracked .tmgg-cache.env."""
+    settings = {}
+    env_file = workspace / CACHE_ENV_FILE
+    if env_file.is_file():
+        for line in env_file.read_text().splitlines():
+            key, sep, value = line.strip().partition("=")
+            if sep and not key.startswith("#"):
+                settings[key.strip()] = value.strip().strip("'\"")
+    for key in ("TMGG_REMOTE_CACHE", "TMGG_REMOTE_CACHE_HEADER"):
+        if os.environ.get(key):
+            settings[key] = os.environ[key]
+    return settings
+
+
+def probe_cache(url: str, header: str | None) -> str:
+    """'rw', 'ro' (answers reads, refuses writes) or a reason it is unreachable."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https"):
+        return "rw"  # gRPC caches are probed by Bazel itself.
+    headers = {}
+    if header:
+        name, _, value = header.partition("=")
+        headers[name] = value
+    # A content-addressed entry: its key is its digest, so writing it is harmless.
+    body = b"tmgg cache probe\n"
+    probe = f"{url.rstrip('/')}/cas/{hashlib.sha256(body).hexdigest()}"
+    try:
+        request = urllib.request.Request(probe, data=body, method="PUT", headers=headers)
+        with urllib.request.urlopen(request, timeout=3):
+            return "rw"
+    except urllib.error.HTTPError as error:
+        return "ro" if error.code in (401, 403, 405, 500, 507) else f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError) as error:
+        return str(getattr(error, "reason", error))
+
+
+def cache_flags(workspace: Path) -> list[str]:
+    """The remote-cache flags to add, after checking once that the cache answers."""
+    settings = cache_settings(workspace)
+    url = settings.get("TMGG_REMOTE_CACHE")
+    if not url:
+        return []
+    header = settings.get("TMGG_REMOTE_CACHE_HEADER")
+    state = probe_cache(url, header)
+    if state not in ("rw", "ro"):
+        print(
+            f"tmgg: remote cache {url} is unreachable ({state}): building and testing locally, without it. "
+            "Start the bundled one with `tools/cache_server.sh start`.",
+            file=sys.stderr,
+        )
+        return []
+    flags = [f"--remote_cache={url}"]
+    if header:
+        flags.append(f"--remote_header={header}")
+    if state == "ro":
+        print(f"tmgg: remote cache {url} refuses writes: reading from it only.", file=sys.stderr)
+        flags.append("--noremote_upload_local_results")
+    return flags
+
+
+def main(argv: list[str]) -> int:
+    workspace, command = Path(argv[0]), argv[1]
+    problem = check_python()
+    if problem is None:
+        problem = _load_lock_module(workspace).staleness(workspace)
+    if problem:
+        print(f"tmgg: {problem}", file=sys.stderr)
+        return 2
+    if command in ("build", "test", "run", "coverage"):
+        for flag in cache_flags(workspace):
+            print(flag)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,121 @@
+"""Macros that turn tests/targets.bzl (generated) into Bazel targets.
+
+Every test target runs the one pytest entry point, //tools/pytest:pytest_main.py,
+on its own test files, and declares exactly the tmgg sources and configs that
+tools/gen_test_targets.py found it reads: editing a file reruns only the
+targets that list it.
+"""
+
+_PYTEST_MAIN = "//tools/pytest:pytest_main.py"
+
+def tmgg_pytest(name, tests, srcs = [], configs = [], cases = [], data = [], **kwargs):
+    """One py_test that runs pytest on `tests`, optionally limited to some cases.
+
+    Args:
+      name: the target's name.
+      tests: test files (labels) pytest collects; conftest files ride along in srcs.
+      srcs: the tmgg source files (labels) the tests import, directly or not.
+      configs: the config files (labels) the tests load.
+      cases: parametrized case ids to keep (`--tmgg-case`); empty keeps all.
+      data: other files the tests read.
+      **kwargs: passed to py_test (size, timeout, tags, ...).
+    """
+    native.py_library(
+        name = name + "_code",
+        srcs = srcs,
+        deps = ["//:src_root"],
+        testonly = True,
+        tags = ["manual"],
+        visibility = ["//visibility:private"],
+    )
+    native.py_test(
+        name = name,
+        srcs = [_PYTEST_MAIN] + tests,
+        main = _PYTEST_MAIN,
+        args = ["$(rootpath %s)" % test for test in tests if test.endswith(".py") and "conftest" not in test] +
+               ["--tmgg-case=" + case for case in cases],
+        data = configs + data,
+        deps = [":" + name + "_code"],
+        legacy_create_init = False,
+        python_version = "PY3",
+        srcs_version = "PY3",
+        **kwargs
+    )
+
+def config_tests(targets, **kwargs):
+    """One small `config` target per base or stage config.
+
+    Args:
+      targets: {config name: {"srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      **kwargs: passed to every py_test.
+    """
+    for config, spec in targets.items():
+        tmgg_pytest(
+            name = config,
+            tests = ["test_config_composition.py", "conftest.py"],
+            srcs = spec["srcs"],
+            configs = spec["configs"],
+            cases = [config],
+            size = "small",
+            tags = ["integration", "config"],
+            **kwargs
+        )
+
+def runner_tests(targets, **kwargs):
+    """One `runner` target per CLI runner; its pytest timeout (120 s) fires before Bazel's.
+
+    Args:
+      targets: {runner script: {"case": id, "srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      **kwargs: passed to every py_test.
+    """
+    for script, spec in targets.items():
+        tmgg_pytest(
+            name = script,
+            tests = ["test_runner_integration.py", "conftest.py"],
+            srcs = spec["srcs"],
+            configs = spec["configs"],
+            cases = [spec["case"]],
+            data = ["//:pyproject.toml"],
+            size = "medium",
+            timeout = "moderate",
+            tags = ["integration", "slow", "runner"],
+            **kwargs
+        )
+
+def unit_tests(targets, **kwargs):
+    """One `unit` target per test folder (one interpreter start for the folder's files).
+
+    Args:
+      targets: {target name: {"tests": [...], "srcs": [...], "configs": [...], "data": [...]}}.
+      **kwargs: passed to every py_test.
+    """
+    for name, spec in targets.items():
+        tmgg_pytest(
+            name = name,
+            tests = spec["tests"],
+            srcs = spec["srcs"],
+            configs = spec["configs"],
+            data = spec.get("data", []),
+            size = "small",
+            tags = ["unit"],
+            **kwargs
+        )
+
+def runner_binaries(targets, **kwargs):
+    """A `bazel run` target per CLI runner: `bazel run //:tmgg-spectral -- model.k=16`.
+
+    Args:
+      targets: {runner script: {"entry": "module:function", ...}} from tests/targets.bzl.
+      **kwargs: passed to every py_binary.
+    """
+    for script, spec in targets.items():
+        native.py_binary(
+            name = script,
+            srcs = ["//tools/rules:run_entry_point.py"],
+            main = "//tools/rules:run_entry_point.py",
+            args = [script, spec["entry"]],
+            deps = [":src"],
+            data = [":configs"],
+            python_version = "PY3",
+            **kwargs
+        )
