@@ -17,7 +17,6 @@ Invariants:
 
 import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,6 @@ def _generator():
 @pytest.fixture(scope="module")
 def fresh() -> str:
     generator = _generator()
-    sys.path.insert(0, str(ROOT / "src"))
     return generator.render(generator.generate(generator.Workspace(ROOT)))
 
 

@@ -9,8 +9,8 @@ needs, derived from the real compositions and imports:
 - configs: Hydra's own defaults list for the composition (every file it loads);
 - sources: each `_target_` of the composed config, resolved to the module that
   defines it, plus the test file's imports, closed over tmgg's import graph
-  (parsed, not executed; package `__init__` files export lazily, so importing
-  one model does not import its siblings).
+  (parsed, never imported; package `__init__` files export lazily through
+  tmgg.lazy, so importing one model does not import its siblings).
 
 Usage:
     bazel run //tools:gen_test_targets          # rewrite tests/targets.bzl
@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib
-import importlib.util
 import json
 import os
 import re
@@ -64,28 +62,56 @@ class Workspace:
 
 
 class ImportGraph:
-    """tmgg's modules and the tmgg modules each one imports, read from source."""
+    """tmgg's modules and the tmgg modules each one imports, read from source alone.
+
+    Nothing is imported: modules are files under src/, imports are parsed, and
+    the packages' lazy exports (tmgg.lazy.lazy_exports) are read from their
+    `__init__.py`. So the generator needs Hydra, but not torch.
+    """
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self._cache: dict[str, set[str]] = {}
+        self._imports: dict[str, set[str]] = {}
 
-    @staticmethod
-    def module_file(module: str) -> Path | None:
-        spec = importlib.util.find_spec(module)
-        return Path(spec.origin) if spec and spec.origin and spec.origin.endswith(".py") else None
-
-    @staticmethod
-    def _is_module(name: str) -> bool:
-        try:
-            return importlib.util.find_spec(name) is not None
-        except (ImportError, ValueError):
-            return False
+    def module_file(self, module: str) -> Path | None:
+        base = self.workspace.root / "src" / Path(*module.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
 
     @staticmethod
     def _with_parents(module: str) -> set[str]:
         parts = module.split(".")
         return {".".join(parts[: i + 1]) for i in range(len(parts))}
+
+    def _lazy_exports(self, package: str) -> dict[str, str]:
+        """{name: absolute module} from a package's `lazy_exports(__name__, {...})` call."""
+        path = self.module_file(package)
+        if path is None or path.name != "__init__.py":
+            return {}
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "lazy_exports"
+                and len(node.args) == 2
+                and isinstance(node.args[1], ast.Dict)
+            ):
+                exports = {}
+                for key, value in zip(node.args[1].keys, node.args[1].values):
+                    module = value.value
+                    exports[key.value] = package + module if module.startswith(".") else module
+                return exports
+        return {}
+
+    def defining_module(self, base: str, name: str) -> str:
+        """The module that `from base import name` loads: a submodule, a lazy export's module, or base."""
+        if self.module_file(f"{base}.{name}") is not None:
+            return f"{base}.{name}"
+        exported = self._lazy_exports(base).get(name)
+        if exported and exported != base:
+            return self.defining_module(exported, name)
+        return base
 
     def _imports_of(self, path: Path, package: str) -> set[str]:
         found: set[str] = set()
@@ -94,32 +120,18 @@ class ImportGraph:
                 found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "tmgg")
             elif isinstance(node, ast.ImportFrom):
                 if node.level:
-                    base_parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join(base_parts + ([node.module] if node.module else []))
+                    parts = package.split(".")
+                    base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
                 else:
                     base = node.module or ""
                 if base.split(".")[0] != "tmgg":
                     continue
                 found.add(base)
-                for alias in node.names:
-                    found.add(self.defining_module(base, alias.name))
+                found.update(self.defining_module(base, alias.name) for alias in node.names)
         return found
 
-    def defining_module(self, base: str, name: str) -> str:
-        """The module that `from base import name` really loads."""
-        if self._is_module(f"{base}.{name}"):
-            return f"{base}.{name}"
-        module = importlib.import_module(base)
-        # A package built with tmgg.lazy.lazy_exports names the module of each export.
-        lazy = getattr(getattr(module, "__getattr__", None), "exports", {})
-        if name in lazy and lazy[name] != base:
-            return self.defining_module(lazy[name], name)
-        obj = getattr(module, name, None)
-        owner = getattr(obj, "__module__", None) if obj is not None else None
-        return owner if owner and owner.split(".")[0] == "tmgg" else base
-
     def closure(self, modules: set[str]) -> set[str]:
-        """All tmgg modules loaded by importing `modules`, parents included."""
+        """All tmgg modules loaded by importing `modules`, parent packages included."""
         seen: set[str] = set()
         todo = [m for module in modules for m in self._with_parents(module)]
         while todo:
@@ -127,24 +139,17 @@ class ImportGraph:
             if module in seen or module.split(".")[0] != "tmgg":
                 continue
             seen.add(module)
-            if module not in self._cache:
+            if module not in self._imports:
                 path = self.module_file(module)
-                if path is None:
-                    self._cache[module] = set()
-                else:
-                    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-                    self._cache[module] = self._imports_of(path, package)
-            for imported in self._cache[module]:
+                package = module if path is not None and path.name == "__init__.py" else module.rpartition(".")[0]
+                self._imports[module] = self._imports_of(path, package) if path is not None else set()
+            for imported in self._imports[module]:
                 todo.extend(self._with_parents(imported))
         return seen
 
     def files(self, modules: set[str]) -> list[str]:
-        labels = set()
-        for module in self.closure(modules):
-            path = self.module_file(module)
-            if path is not None:
-                labels.add(self.workspace.label(path))
-        return sorted(labels)
+        paths = (self.module_file(module) for module in self.closure(modules))
+        return sorted({self.workspace.label(path) for path in paths if path is not None})
 
     def test_file_imports(self, path: Path) -> set[str]:
         return self._imports_of(path, "")
@@ -276,26 +281,23 @@ def yaml_targets(paths: list[Path]) -> set[str]:
 
 
 def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
+    """One target per top-level test folder (tests/models, tests/data, ...).
+
+    A folder's files share one interpreter, so the import of torch and
+    Lightning (the floor of every test process) is paid once per folder.
+    """
     tests_root = workspace.root / "tests"
-    folders = sorted({path.parent for path in tests_root.rglob("test_*.py")} - {tests_root})
+    folders = sorted({path.relative_to(tests_root).parts[0] for path in tests_root.rglob("test_*.py")})
     targets = {}
-    for folder in folders:
-        # The folder's helper modules and conftest files, and those of the folders above it.
-        helpers, directory = [], folder
-        while True:
-            helpers += [p for p in directory.glob("*.py") if not p.name.startswith("test_")]
-            if directory == tests_root:
-                break
-            directory = directory.parent
-        tests = sorted(folder.glob("test_*.py"))
-        files = sorted(set(tests + helpers))
+    for folder in (tests_root / name for name in folders if (tests_root / name).is_dir()):
+        files = sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+        files.append(tests_root / "conftest.py")
         named = named_files(workspace, files)
         modules = set().union(*(graph.test_file_imports(path) for path in files))
         modules |= target_modules(graph, yaml_targets(named))
-        name = "unit_" + folder.relative_to(tests_root).as_posix().replace("/", "_")
         labels = [workspace.label(path) for path in named]
-        targets[name] = {
-            "tests": [workspace.label(path, "tests") for path in files],
+        targets[f"unit_{folder.name}"] = {
+            "tests": sorted(workspace.label(path, "tests") for path in files),
             "srcs": graph.files(modules),
             "configs": [label for label in labels if label.startswith("//:configs/")],
             "data": [label for label in labels if not label.startswith("//:configs/")],
@@ -373,8 +375,6 @@ def main() -> int:
     args = parser.parse_args()
     root = args.root or Path(os.environ.get("BUILD_WORKSPACE_DIRECTORY", "."))
     workspace = Workspace(root)
-    sys.path.insert(0, str(workspace.root / "src"))
-    os.environ["TMGG_CONFIG_DIR"] = str(workspace.configs)
     fresh = render(generate(workspace))
     output = workspace.root / OUTPUT
     if args.check:

@@ -4,7 +4,8 @@ The configs live in the repository's top-level ``configs/`` folder. Code never
 walks up ``__file__`` to find them; it asks, in order:
 
 1. ``TMGG_CONFIG_DIR``, when set (absolute, or relative to the working directory);
-2. Bazel runfiles (``RUNFILES_DIR`` or ``TEST_SRCDIR``), for ``bazel test`` and ``bazel run``;
+2. Bazel runfiles (``RUNFILES_DIR``, ``TEST_SRCDIR`` or ``RUNFILES_MANIFEST_FILE``),
+   for ``bazel test`` and ``bazel run``;
 3. the source checkout recorded by an editable install (``pip install -e .``).
 """
 
@@ -23,13 +24,22 @@ class ConfigDirNotFound(RuntimeError):
     """No configs/ folder could be located."""
 
 
+def _runfiles_roots() -> list[Path]:
+    roots = [Path(os.environ[var]) for var in ("RUNFILES_DIR", "TEST_SRCDIR") if os.environ.get(var)]
+    manifest = os.environ.get("RUNFILES_MANIFEST_FILE")
+    if manifest:
+        # `bazel run` names the manifest `<binary>.runfiles_manifest` (or `<binary>.runfiles/MANIFEST`);
+        # the runfiles tree sits beside it.
+        path = Path(manifest)
+        roots.append(path.parent if path.name == "MANIFEST" else path.with_name(path.name.removesuffix("_manifest")))
+    return roots
+
+
 def _from_runfiles() -> Path | None:
-    for var in ("RUNFILES_DIR", "TEST_SRCDIR"):
-        root = os.environ.get(var)
-        if root:
-            candidate = Path(root) / WORKSPACE_NAME / "configs"
-            if candidate.is_dir():
-                return candidate
+    for root in _runfiles_roots():
+        candidate = root / WORKSPACE_NAME / "configs"
+        if candidate.is_dir():
+            return candidate
     return None
 
 

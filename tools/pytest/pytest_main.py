@@ -3,7 +3,8 @@
 It turns Bazel's test protocol into pytest arguments:
 - JUnit XML goes to $XML_OUTPUT_FILE, so bazel-testlogs/<target>/test.xml lists the cases;
 - `--test_filter` (TESTBRIDGE_TEST_ONLY) becomes `-k`;
-- pytest's cache is off: tests write only under $TEST_TMPDIR;
+- pytest's cache is off, and HOME, MPLCONFIGDIR and XDG_CACHE_HOME point
+  into $TEST_TMPDIR: tests write only there;
 - pytest's exit code is the test's exit code.
 
 Usage in a BUILD file (through the macros in tools/rules/tmgg_tests.bzl):
@@ -17,7 +18,8 @@ import pytest
 
 
 def main() -> int:
-    args = ["-p", "no:cacheprovider", "--strict-markers", "-q", *sys.argv[1:]]
+    # One process per target: no cache, no xdist or testmon (the benchmarks use them outside Bazel).
+    args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:testmon", "--strict-markers", "-q", *sys.argv[1:]]
     xml = os.environ.get("XML_OUTPUT_FILE")
     if xml:
         args += ["--junitxml", xml, "-o", "junit_family=xunit2"]
@@ -27,6 +29,12 @@ def main() -> int:
     scratch = os.environ.get("TEST_TMPDIR")
     if scratch:
         args += ["--basetemp", os.path.join(scratch, "pytest")]
+        # Libraries that write caches under HOME (matplotlib, torch, hydra) write
+        # here instead, so a test touches nothing outside its scratch folder.
+        for variable, folder in (("HOME", "home"), ("MPLCONFIGDIR", "matplotlib"), ("XDG_CACHE_HOME", "cache")):
+            path = os.path.join(scratch, folder)
+            os.makedirs(path, exist_ok=True)
+            os.environ[variable] = path
     return int(pytest.main(args))
 
 
