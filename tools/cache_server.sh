@@ -7,13 +7,17 @@
 #   tools/cache_server.sh stop    [DIR]   stop it (the cached data stays)
 #   tools/cache_server.sh status  [DIR]   say whether it runs, its URL and size
 #
-# Settings (environment): TMGG_CACHE_DIR (default ~/.cache/tmgg/remote-cache),
+# Settings (environment): TMGG_CACHE_DIR (default ~/.cache/tmgg/remote-cache, or
+# /var/cache/tmgg/remote-cache as root),
 # TMGG_CACHE_PORT (default 9092), TMGG_CACHE_MAX_MB (default 2048).
 # Point Bazel at it with:  export TMGG_REMOTE_CACHE=http://127.0.0.1:9092
 set -euo pipefail
 
 action=${1:-status}
-dir=${2:-${TMGG_CACHE_DIR:-$HOME/.cache/tmgg/remote-cache}}
+# As root, nginx's workers run as nobody, who cannot enter /root.
+default_dir=$HOME/.cache/tmgg/remote-cache
+[[ $(id -u) -eq 0 ]] && default_dir=/var/cache/tmgg/remote-cache
+dir=${2:-${TMGG_CACHE_DIR:-$default_dir}}
 port=${TMGG_CACHE_PORT:-9092}
 max_mb=${TMGG_CACHE_MAX_MB:-2048}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,6 +33,8 @@ write_config() {
   if [[ $(id -u) -eq 0 ]]; then
     user_line="user nobody nogroup;"
     chown -R nobody:nogroup "$dir/store" "$dir/tmp"
+    runuser -u nobody -- test -w "$dir/store" -a -w "$dir/tmp" ||
+      die "nginx's workers (user nobody) cannot write $dir/store: make every folder above it searchable (chmod o+x) or choose another folder"
   fi
   cat >"$dir/nginx.conf" <<CONF
 # Written by tools/cache_server.sh; rewritten at each start.
