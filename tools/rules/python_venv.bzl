@@ -43,28 +43,26 @@ def _find_python(rctx, version):
     _fail("no Python %s interpreter found (looked for %s); run `apt-get install -y python3 python3-venv` or set TMGG_PYTHON=/path/to/python%s" % (version, ", ".join(candidates), version))
     return None
 
-def _python_venv_impl(rctx):
-    version = rctx.attr.python_version
-    python = _find_python(rctx, version)
-    found = rctx.execute([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
-    if found.return_code != 0:
-        _fail("%s does not run: %s" % (python, found.stderr.strip()))
-    if found.stdout.strip() != version:
-        _fail("tmgg needs Python %s, but %s is Python %s; install python%s or set TMGG_PYTHON to one" % (version, python, found.stdout.strip(), version))
-    has_venv = rctx.execute([python, "-c", "import venv, ensurepip"])
-    if has_venv.return_code != 0:
-        _fail("%s has no venv/ensurepip module; run `apt-get install -y python3-venv`" % python)
+def _shared_venv_root(rctx):
+    """Where environments are kept across checkouts: one folder per lock digest."""
+    root = rctx.os.environ.get("TMGG_VENV_CACHE", "")
+    if root == "off":
+        return ""
+    if not root:
+        home = rctx.os.environ.get("HOME", "")
+        root = home + "/.cache/tmgg/venvs" if home else ""
+    return root
 
-    lock = rctx.path(rctx.attr.lock)
+def _build_venv(rctx, python, lock, target):
+    """Creates a virtual environment at `target` from the lock."""
     rctx.report_progress("creating the virtual environment")
-    made = rctx.execute([python, "-m", "venv", "--clear", "venv"], quiet = True)
+    made = rctx.execute([python, "-m", "venv", "--clear", target], quiet = True)
     if made.return_code != 0:
         _fail("creating the virtual environment failed: " + made.stderr.strip().split("\n")[-1])
-
-    rctx.report_progress("installing the locked packages (about a minute, once)")
+    rctx.report_progress("installing the locked packages (about a minute, once per machine and lock)")
     installed = rctx.execute(
         [
-            "venv/bin/python3",
+            target + "/bin/python3",
             "-m",
             "pip",
             "install",
@@ -83,7 +81,36 @@ def _python_venv_impl(rctx):
         lines = [line for line in installed.stderr.strip().split("\n") if line.strip()]
         _fail("installing %s failed: %s" % (rctx.attr.lock, lines[-1] if lines else "pip exited %d" % installed.return_code))
 
+def _python_venv_impl(rctx):
+    version = rctx.attr.python_version
+    python = _find_python(rctx, version)
+    found = rctx.execute([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+    if found.return_code != 0:
+        _fail("%s does not run: %s" % (python, found.stderr.strip()))
+    if found.stdout.strip() != version:
+        _fail("tmgg needs Python %s, but %s is Python %s; install python%s or set TMGG_PYTHON to one" % (version, python, found.stdout.strip(), version))
+    has_venv = rctx.execute([python, "-c", "import venv, ensurepip"])
+    if has_venv.return_code != 0:
+        _fail("%s has no venv/ensurepip module; run `apt-get install -y python3-venv`" % python)
+
+    lock = rctx.path(rctx.attr.lock)
     digest = rctx.execute(["sha256sum", lock]).stdout.split(" ")[0]
+    shared_root = _shared_venv_root(rctx)
+    if not shared_root:
+        _build_venv(rctx, python, lock, "venv")
+    else:
+        # One environment per lock digest and Python, shared by every checkout on the machine.
+        shared = "%s/%s-py%s" % (shared_root, digest, version)
+        if not rctx.path(shared + "/.complete").exists:
+            rctx.execute(["mkdir", "-p", shared_root])
+            scratch = rctx.execute(["mktemp", "-d", shared_root + "/.build.XXXXXX"]).stdout.strip()
+            _build_venv(rctx, python, lock, scratch)
+            rctx.execute(["touch", scratch + "/.complete"])
+            # Atomic: a concurrent build that finished first wins, and this one is dropped.
+            if rctx.execute(["mv", "-T", scratch, shared]).return_code != 0:
+                rctx.execute(["rm", "-rf", scratch])
+        rctx.symlink(shared, "venv")
+
     rctx.file("lock.sha256", digest + "\n")
     rctx.file("python.sh", _WRAPPER, executable = True)
     rctx.file("BUILD.bazel", _BUILD.format(stub_python = rctx.attr.stub_python))
@@ -91,6 +118,12 @@ def _python_venv_impl(rctx):
 python_venv = repository_rule(
     implementation = _python_venv_impl,
     doc = """Builds a virtual environment from a pip lock that carries sha256 hashes.
+
+The environment is kept in $TMGG_VENV_CACHE (default ~/.cache/tmgg/venvs),
+one folder per lock digest, so every checkout on a machine shares it and a
+fresh clone skips the install; TMGG_VENV_CACHE=off builds it inside Bazel's
+external folder instead. It is built in a scratch folder and renamed into
+place, so an interrupted build leaves nothing half-made.
 
 Args:
   lock: the lock file (`pip install --require-hashes` format).
@@ -105,5 +138,5 @@ Args:
         "stub_python": attr.string(default = "/usr/bin/python3"),
         "timeout": attr.int(default = 1800),
     },
-    environ = ["TMGG_PYTHON"],
+    environ = ["TMGG_PYTHON", "TMGG_VENV_CACHE"],
 )
