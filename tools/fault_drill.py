@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FRESHNESS = "generated_targets_fresh"
-RESULT_LINE = re.compile(r"^//tests:(\S+)\s+(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS)")
+sys.path.insert(0, str(ROOT / "tools"))
+import bep_summary  # noqa: E402  (a sibling script)
 
 
 @dataclass(frozen=True)
@@ -86,21 +87,22 @@ def declared_users(workspace: Path, path: str) -> set[str]:
 
 
 def run_suite(workspace: Path, disk_cache: Path) -> dict[str, str]:
-    """{target: 'cached' | 'passed' | 'failed'} for one `bazel test //...`."""
+    """{target: 'cached' | 'passed' | 'failed' | ...} for one `bazel test //...`, from its build events."""
+    events = workspace / "bazel-drill-events.json"
     result = subprocess.run(
-        ["bazel", "test", "--keep_going", f"--disk_cache={disk_cache}", "//..."],
+        ["bazel", "test", "--keep_going", f"--disk_cache={disk_cache}", f"--build_event_json_file={events}", "//..."],
         cwd=workspace,
         capture_output=True,
         text=True,
     )
     states = {}
-    for line in (result.stdout + result.stderr).splitlines():
-        match = RESULT_LINE.match(line)
-        if match:
-            target, cached, status = match.groups()
-            states[target] = "cached" if cached and status == "PASSED" else status.lower()
+    if events.exists():
+        for label, outcome in bep_summary.test_results(events).items():
+            cached = outcome.get("cachedLocally") or outcome.get("executionInfo", {}).get("cachedRemotely")
+            status = outcome.get("status", "NO STATUS")
+            states[label.removeprefix("//tests:")] = "cached" if cached and status == "PASSED" else status.lower()
     if not states:
-        raise SystemExit(f"drill: bazel test printed no results:\n{result.stderr[-3000:]}")
+        raise SystemExit(f"drill: bazel test reported no results:\n{result.stderr[-3000:]}")
     return states
 
 
@@ -153,11 +155,13 @@ def drill(workspace: Path, disk_cache: Path, fault: Fault) -> tuple[list[str], s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy")
+    parser.add_argument("--disk-cache", type=Path, help="a disk cache to reuse between drills (default: a scratch one)")
     parser.add_argument("--only", nargs="*", help="run only faults whose name contains one of these words")
     args = parser.parse_args()
     faults = [f for f in FAULTS if not args.only or any(word in f.name for word in args.only)]
     scratch = Path(tempfile.mkdtemp(prefix="tmgg-drill-"))
-    workspace, disk_cache = scratch / "workspace", scratch / "disk-cache"
+    workspace = scratch / "workspace"
+    disk_cache = args.disk_cache or scratch / "disk-cache"
     failures = 0
     rows = []
     try:
