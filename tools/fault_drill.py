@@ -114,10 +114,10 @@ def test_log(workspace: Path, target: str) -> str:
 
 
 def first_match(text: str, pattern: str) -> str:
-    for line in text.splitlines():
-        if re.search(pattern, line):
-            return line.strip()[:160]
-    return ""
+    """The first line matching `pattern`, preferring pytest's `E ` error lines."""
+    lines = [line for line in text.splitlines() if re.search(pattern, line)]
+    errors = [line for line in lines if line.startswith("E ")]
+    return (errors or lines or [""])[0].removeprefix("E").strip()[:160]
 
 
 def drill(workspace: Path, disk_cache: Path, fault: Fault) -> tuple[list[str], str, list[str]]:
