@@ -28,6 +28,11 @@ def test_results(path: Path) -> dict[str, dict]:
     return results
 
 
+def is_cached(result: dict) -> bool:
+    """Whether a testResult came from Bazel's local cache or a remote (or disk) cache."""
+    return bool(result.get("cachedLocally") or result.get("executionInfo", {}).get("cachedRemotely"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("events", type=Path)
@@ -36,7 +41,7 @@ def main() -> int:
     results = test_results(args.events)
     remote = [label for label, r in results.items() if r.get("executionInfo", {}).get("cachedRemotely")]
     local = [label for label, r in results.items() if r.get("cachedLocally")]
-    executed = sorted(set(results) - set(remote) - set(local))
+    executed = sorted(label for label, r in results.items() if not is_cached(r))
     failed = sorted(label for label, r in results.items() if r.get("status") != "PASSED")
     for label in failed:
         print(f"FAILED {label}: {results[label].get('status')}")

@@ -100,9 +100,9 @@ def run_suite(workspace: Path, disk_cache: Path, *extra: str) -> dict[str, str]:
     states = {}
     if events.exists():
         for label, outcome in bep_summary.test_results(events).items():
-            cached = outcome.get("cachedLocally") or outcome.get("executionInfo", {}).get("cachedRemotely")
             status = outcome.get("status", "NO STATUS")
-            states[label.removeprefix("//tests:")] = "cached" if cached and status == "PASSED" else status.lower()
+            cached = bep_summary.is_cached(outcome) and status == "PASSED"
+            states[label.removeprefix("//tests:")] = "cached" if cached else status.lower()
     if not states:
         raise SystemExit(f"drill: bazel test reported no results:\n{result.stderr[-3000:]}")
     return states

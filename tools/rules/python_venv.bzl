@@ -101,11 +101,11 @@ def _python_venv_impl(rctx):
     else:
         # One environment per lock digest and Python, shared by every checkout on the machine.
         shared = "%s/%s-py%s" % (shared_root, digest, version)
-        if not rctx.path(shared + "/.complete").exists:
+        # The folder appears only by the rename below, so its existence means a finished build.
+        if not rctx.path(shared).exists:
             rctx.execute(["mkdir", "-p", shared_root])
             scratch = rctx.execute(["mktemp", "-d", shared_root + "/.build.XXXXXX"]).stdout.strip()
             _build_venv(rctx, python, lock, scratch)
-            rctx.execute(["touch", scratch + "/.complete"])
             # Atomic: a concurrent build that finished first wins, and this one is dropped.
             if rctx.execute(["mv", "-T", scratch, shared]).return_code != 0:
                 rctx.execute(["rm", "-rf", scratch])
