@@ -18,7 +18,9 @@ Invariants checked for each config:
     `_target_`; the whole config resolves (an undefined interpolation anywhere
     fails); instantiate gives a LightningModule, a LightningDataModule and a
     Trainer; one forward pass on a real batch keeps the input's shape and
-    gives finite values. Hydra's global state is cleared around each test.
+    gives finite values; every `_target_` takes the arguments it is given and
+    the model fits the data (the checks train() makes first). Hydra's global
+    state is cleared around each test.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from tmgg.paths import config_dir
+from tmgg.training.config_checks import check_net_fits_data, check_targets
 
 STAGE_BASE = "base_config_spectral"
 REQUIRED_KEYS = ("model", "data", "trainer", "paths")
@@ -96,6 +99,9 @@ def test_config_resolves_completely(composed: DictConfig) -> None:
 
 @cases
 def test_config_instantiates_and_forward_keeps_shape(composed: DictConfig) -> None:
+    # The checks a run makes before building anything: every `_target_`'s
+    # arguments exist and have the right types.
+    check_targets(composed)
     module = instantiate(composed.model)
     assert isinstance(module, pl.LightningModule), f"model built {type(module).__name__}, not a LightningModule"
     datamodule = instantiate(composed.data)
@@ -105,6 +111,8 @@ def test_config_instantiates_and_forward_keeps_shape(composed: DictConfig) -> No
     trainer = instantiate(composed.trainer, logger=False, enable_checkpointing=False, callbacks=[])
     assert isinstance(trainer, pl.Trainer), f"trainer built {type(trainer).__name__}, not a Trainer"
 
+    # The model must fit the data it is composed with (k, max_nodes against the graphs' size).
+    check_net_fits_data(module.net, datamodule.num_nodes)
     datamodule.setup("fit")
     clean, noisy = next(iter(datamodule.train_dataloader()))
     module.eval()

@@ -2,10 +2,11 @@
 """Inject faults one at a time into a clean copy of the workspace and check the suite catches each.
 
 For each fault it asserts:
-1. exactly the expected targets fail: those whose declared inputs
-   (tests/targets.bzl) contain the edited file, plus any the fault names;
+1. exactly the expected targets fail, as failed tests (not killed by Bazel):
+   those whose declared inputs (tests/targets.bzl) contain the edited file,
+   less those the fault names as not theirs to catch, plus any it adds;
 2. each failed target's log names the culprit;
-3. every other target comes from the cache;
+3. every target whose inputs the fault did not touch comes from the cache;
 4. after the fault is reverted, every target passes straight from the cache.
 
 Usage:
@@ -25,44 +26,110 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FRESHNESS = "generated_targets_fresh"
 sys.path.insert(0, str(ROOT / "tools"))
-import bep_summary  # noqa: E402  (a sibling script)
+import bep_summary  # noqa: E402  (sibling scripts)
+from target_graph import FRESHNESS_TARGET as FRESHNESS  # noqa: E402
+from target_graph import affected, load_targets  # noqa: E402
 
 
 @dataclass(frozen=True)
 class Fault:
-    """One injected fault: replace `old` by `new` in `path`."""
+    """One injected fault: replace the first `old` by `new` in `path`.
+
+    The targets expected to fail are those whose declared inputs include `path`
+    (tools/target_graph.affected), less `quiet` (inputs changed, but the fault
+    is not theirs to catch: they must rerun and pass), plus `also_red`.
+    """
 
     name: str
     path: str
     old: str
     new: str
     culprit: str  # a regex every failed target's log must match
-    also_red: tuple[str, ...] = field(default=())  # targets that fail without declaring the file
+    also_red: tuple[str, ...] = ()
+    quiet: tuple[str, ...] = (FRESHNESS,)
 
 
 FAULTS = (
     Fault(
-        name="undefined interpolation in a data config",
+        name="import error in a runner module",
+        path="src/tmgg/runners/error_report.py",
+        old="import difflib\n",
+        new="import difflib\nimport tmgg_drill_missing_module\n",
+        culprit=r"tmgg_drill_missing_module",
+    ),
+    Fault(
+        name="broken Hydra decorator (wrong config name)",
+        path="src/tmgg/runners/factory.py",
+        old="config_name=config_name, version_base",
+        new='config_name=config_name + "_typo", version_base',
+        culprit=r"_typo",
+    ),
+    Fault(
+        name="invalid defaults list (names a missing config)",
+        path="configs/base_config_gnn.yaml",
+        old="- noise: edge_flip",
+        new="- noise: edge_flipp",
+        culprit=r"edge_flipp",
+        # The generator composes every config, so the generated inputs are stale too.
+        also_red=(FRESHNESS,),
+    ),
+    Fault(
+        name="path that fails to resolve",
+        path="configs/stage/stage1_poc.yaml",
+        old="stage: stage1_poc\n",
+        new="stage: stage1_poc\npaths:\n  root_dir: ${oc.env:TMGG_DRILL_UNSET_ROOT}\n",
+        culprit=r"TMGG_DRILL_UNSET_ROOT",
+    ),
+    Fault(
+        name="data module that fails to instantiate",
+        path="configs/data/sbm_small.yaml",
+        old="p_in: 0.9 ",
+        new="p_in: 1.9 ",
+        culprit=r"p_in",
+    ),
+    Fault(
+        name="model that fails to construct",
+        path="configs/model/hybrid/hybrid.yaml",
+        old="num_heads: 4 ",
+        new="num_heads: 5 ",
+        culprit=r"num_heads",
+    ),
+    Fault(
+        name="undefined interpolation",
         path="configs/data/sbm_small.yaml",
         old="seed: ${seed}",
         new="seed: ${seeed}",
         culprit=r"seeed",
     ),
     Fault(
-        name="invalid _target_ in a model config",
+        name="invalid _target_",
         path="configs/model/gnn/gnn.yaml",
         old="_target_: tmgg.models.gnn.GNN",
         new="_target_: tmgg.models.gnn.GNNN",
         # The freshness check names the stale generated file instead.
         culprit=r"GNNN|targets.bzl is stale",
-        # The generated inputs change with the target, so the freshness check goes red too.
+        # The generated inputs follow the `_target_`, so they are stale too.
         also_red=(FRESHNESS,),
+    ),
+    Fault(
+        name="incompatible composition (model too small for the stage's data)",
+        path="configs/model/baselines/mlp.yaml",
+        old="max_nodes: 64 ",
+        new="max_nodes: 24 ",
+        culprit=r"max_nodes",
+    ),
+    Fault(
+        name="input-dimension mismatch",
+        path="src/tmgg/models/attention/multi_head_attention_denoiser.py",
+        old="self.embed = nn.Linear(k, d_model)",
+        new="self.embed = nn.Linear(k + 1, d_model)",
+        culprit=r"mat1 and mat2|cannot be multiplied",
     ),
     Fault(
         name="model output of the wrong shape",
@@ -72,20 +139,30 @@ FAULTS = (
         # Config and runner targets report the sizes; the model's unit tests report a shape mismatch.
         culprit=r"31, 31|\[2, 31, 31\]|shape",
     ),
+    Fault(
+        name="NaN output",
+        path="src/tmgg/models/digress/digress_graph_transformer.py",
+        old="return self.out(torch.cat([e, pairs, graph], dim=-1)).squeeze(-1)",
+        new='return self.out(torch.cat([e, pairs, graph], dim=-1)).squeeze(-1) * float("nan")',
+        culprit=r"non-finite|not finite|nan",
+    ),
+    Fault(
+        name="invalid trainer setting",
+        path="configs/stage/stage2_validation.yaml",
+        old="  max_epochs: 60\n",
+        new="  max_epochs: 60\n  precision: 42-true\n",
+        culprit=r"42-true",
+    ),
+    Fault(
+        name="hang (a runner that never finishes)",
+        path="configs/stage/stage4_benchmarks.yaml",
+        old="stage: stage4_benchmarks\n",
+        new="stage: stage4_benchmarks\ncallbacks:\n  drill_hang:\n    _target_: time.sleep\n    _args_: [3600]\n",
+        culprit=r"TIMEOUT: runner tmgg-stage4 did not finish within 120 s",
+        # Building callbacks is the runner's work, not the config check's: it reruns and passes.
+        quiet=(FRESHNESS, "stage4_benchmarks"),
+    ),
 )
-
-
-def declared_users(workspace: Path, path: str) -> set[str]:
-    """Test targets whose declared inputs include `path`."""
-    tables: dict = {}
-    exec((workspace / "tests/targets.bzl").read_text(), tables)
-    label = f"//:{path}"
-    users = set()
-    for table in ("CONFIG_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS"):
-        for target, spec in tables[table].items():
-            if label in spec.get("srcs", []) + spec.get("configs", []) + spec.get("data", []):
-                users.add(target)
-    return users
 
 
 def run_suite(workspace: Path, disk_cache: Path, *extra: str) -> dict[str, str]:
@@ -127,19 +204,25 @@ def drill(workspace: Path, disk_cache: Path, fault: Fault) -> tuple[list[str], s
     original = file.read_text()
     if fault.old not in original:
         return [], "", [f"{fault.path} no longer contains {fault.old!r}: update the drill"]
-    expected = declared_users(workspace, fault.path) | set(fault.also_red)
+    inputs_changed = affected(workspace, fault.path)
+    expected = (inputs_changed - set(fault.quiet)) | set(fault.also_red)
     file.write_text(original.replace(fault.old, fault.new, 1))
     try:
         states = run_suite(workspace, disk_cache)
     finally:
         file.write_text(original)
-    red = sorted(t for t, s in states.items() if s != "cached" and s != "passed")
+    red = sorted(t for t, s in states.items() if s not in ("cached", "passed"))
     if set(red) != expected:
         problems.append(f"expected red {sorted(expected)}, got {red}")
-    # The freshness check reads every source and config, so it reruns (and passes) on any edit.
-    rerun_green = sorted(t for t, s in states.items() if s == "passed" and t != FRESHNESS)
-    if rerun_green:
-        problems.append(f"these reran and passed instead of coming from the cache: {rerun_green}")
+    # A failure must be the test's own verdict, with its message, not Bazel killing a silent test.
+    not_failed = sorted(f"{t} ({states[t]})" for t in red if states[t] != "failed")
+    if not_failed:
+        problems.append(f"these ended otherwise than as a failed test: {not_failed}")
+    # Targets whose inputs the fault did not touch must come from the cache; those
+    # whose inputs it touched but that do not check this fault rerun and pass.
+    rerun = sorted(t for t, s in states.items() if s == "passed" and t not in inputs_changed)
+    if rerun:
+        problems.append(f"these reran though none of their inputs changed: {rerun}")
     culprit_line = ""
     for target in red:
         line = first_match(test_log(workspace, target), fault.culprit)
@@ -154,6 +237,14 @@ def drill(workspace: Path, disk_cache: Path, fault: Fault) -> tuple[list[str], s
     if not_cached:
         problems.append(f"after the revert these did not come from the cache: {not_cached}")
     return red, culprit_line, problems
+
+
+def describe(workspace: Path, red: list[str]) -> str:
+    """The red targets, with "all N runner targets" in place of a full list of them."""
+    runners = set(load_targets(workspace)["RUNNER_TARGETS"])
+    if runners and runners <= set(red):
+        return ", ".join([f"all {len(runners)} runner targets", *(t for t in red if t not in runners)])
+    return ", ".join(red)
 
 
 def main() -> int:
@@ -175,16 +266,19 @@ def main() -> int:
         if bad:
             raise SystemExit(f"drill: the clean copy is not green: {bad}")
         print(f"drill: clean copy green ({len(baseline)} targets)", flush=True)
-        for fault in faults:
+        for number, fault in enumerate(faults, 1):
+            started = time.perf_counter()
             red, line, problems = drill(workspace, disk_cache, fault)
             status = "caught" if not problems else "MISSED"
             failures += bool(problems)
-            print(f"drill: {fault.name}: {status}; red: {', '.join(red)}", flush=True)
+            seconds = time.perf_counter() - started
+            print(f"drill: [{number}/{len(faults)}] {fault.name}: {status} in {seconds:.0f} s; red: {describe(workspace, red)}", flush=True)
             for problem in problems:
                 print(f"drill:   {problem}", flush=True)
-            rows.append(f"| {fault.name} (`{fault.path}`) | {', '.join(red)} | `{line.replace('|', '/')}` |")
+            rows.append(f"| {fault.name} (`{fault.path}`) | {describe(workspace, red)} | `{line.replace('|', '/')}` |")
     finally:
-        subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True)
+        # The copy's Bazel output tree is throwaway too.
+        subprocess.run(["bazel", "clean", "--expunge"], cwd=workspace, capture_output=True)
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
     print("\n| fault | targets turned red | message in the log |\n|---|---|---|")
