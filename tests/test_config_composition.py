@@ -25,6 +25,7 @@ Invariants checked for each config:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,9 @@ from tmgg.paths import config_dir
 from tmgg.training.config_checks import check_net_fits_data, check_targets
 
 STAGE_BASE = "base_config_spectral"
+# CPU by default; TMGG_TEST_ACCELERATOR=gpu builds the Trainer for, and runs the forward pass on, a GPU.
+ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
+DEVICE = "cuda" if ACCELERATOR == "gpu" else "cpu"
 REQUIRED_KEYS = ("model", "data", "trainer", "paths")
 TINY_DATA = (
     "data.batch_size=2",
@@ -69,7 +73,7 @@ def composed(request: pytest.FixtureRequest, tmp_path: Path) -> DictConfig:
         *TINY_DATA,
         f"paths.output_dir={tmp_path / 'output'}",
         f"paths.results_dir={tmp_path / 'results'}",
-        "trainer.accelerator=cpu",
+        f"trainer.accelerator={ACCELERATOR}",
     ]
     GlobalHydra.instance().clear()
     try:
@@ -115,7 +119,8 @@ def test_config_instantiates_and_forward_keeps_shape(composed: DictConfig) -> No
     check_net_fits_data(module.net, datamodule.num_nodes)
     datamodule.setup("fit")
     clean, noisy = next(iter(datamodule.train_dataloader()))
-    module.eval()
+    module.eval().to(DEVICE)
+    noisy = noisy.to(DEVICE)
     with torch.no_grad():
         output = module(noisy)
     assert output.shape == noisy.shape, (

@@ -36,11 +36,13 @@ import pytest
 
 RUNNER_TIMEOUT_S = 120
 TAIL_LINES = 40
+# CPU by default; TMGG_TEST_ACCELERATOR=gpu runs the same checks on a GPU machine.
+ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
 
 QUICK_OVERRIDES = (
     "trainer.max_steps=2",
     "trainer.val_check_interval=1",
-    "trainer.accelerator=cpu",
+    f"trainer.accelerator={ACCELERATOR}",
     "~logger",
     "data.batch_size=2",
     "data.num_workers=0",
@@ -124,7 +126,9 @@ def run_runner(runner: Runner, scratch: Path) -> tuple[subprocess.CompletedProce
 
     import_root = str(Path(tmgg.__file__).parent.parent)
     python_path = os.pathsep.join(filter(None, [import_root, os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": python_path, "PYTHONUNBUFFERED": "1", "CUDA_VISIBLE_DEVICES": ""}
+    env = {**os.environ, "PYTHONPATH": python_path, "PYTHONUNBUFFERED": "1"}
+    if ACCELERATOR == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
     # A session of its own, so a timeout kills the runner's workers too.
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from tmgg.linalg import eigh
 from tmgg.noise.noise_process import NoiseProcess
 
 
@@ -39,7 +40,7 @@ class RotationNoise(NoiseProcess):
     def _apply(self, adj: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         batch, n, _ = adj.shape
         k = min(self.k, n)
-        eigenvalues, eigenvectors = torch.linalg.eigh(adj)
+        eigenvalues, eigenvectors = eigh(adj)
         top = eigenvalues.abs().topk(k, dim=-1).indices
         lam = eigenvalues.gather(-1, top)
         vecs = eigenvectors.gather(-1, top.unsqueeze(-2).expand(batch, n, k))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from tmgg.linalg import eigh
 from tmgg.models.layers.argument_checks import check_positive_int
 
 
@@ -61,7 +62,7 @@ class TopKEigenLayer(nn.Module):
         # eigh has no half-precision kernels, and under autocast it must not be downcast.
         work_dtype = adj.dtype if adj.dtype in (torch.float32, torch.float64) else torch.float32
         with torch.autocast(device_type=adj.device.type, enabled=False):
-            return torch.linalg.eigh(adj.to(work_dtype))
+            return eigh(adj.to(work_dtype))
 
     @staticmethod
     def _sign_of_largest_entry(vectors: torch.Tensor) -> torch.Tensor:
