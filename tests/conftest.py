@@ -5,14 +5,20 @@
   Bazel target runs one runner or one config and nothing else.
 - Points tmgg at the checkout's configs/ when neither Bazel nor an editable
   install says where they are (plain `pytest` from a fresh checkout).
+- Seeds Python's, numpy's and torch's random generators before every test, so
+  a rerun gives the same results (runners seed themselves from `seed`).
 """
 
 from __future__ import annotations
 
 import os
+import random
+import sys
 from pathlib import Path
 
 import pytest
+
+TEST_SEED = 0
 
 MARKERS = {
     "unit": "fast tests of one module (models, data, noise, training, tools)",
@@ -58,3 +64,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
     config.hook.pytest_deselected(items=dropped)
     items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _fixed_seeds() -> None:
+    """Start every test from the same random state.
+
+    numpy and torch are seeded only when the test's module has imported them:
+    importing torch here would add seconds to tests that do not use it.
+    """
+    random.seed(TEST_SEED)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(TEST_SEED)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(TEST_SEED)

@@ -81,20 +81,24 @@ def inner(workspace: Path, events: Path) -> int:
 
 
 def bazel_test(workspace: Path, events: Path) -> int:
+    """`bazel test` of everything, uncached; its output goes to <events>.log."""
     command = ["bazel", "test", "--keep_going", "--nocache_test_results", f"--build_event_json_file={events}", "//..."]
-    return subprocess.run(command, cwd=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    with events.with_suffix(".log").open("w") as output:
+        return subprocess.run(command, cwd=workspace, stdout=output, stderr=subprocess.STDOUT).returncode
 
 
-def test_cases(workspace: Path) -> dict[str, str]:
-    """{target/case: outcome} from every test.xml under bazel-testlogs."""
+def test_cases(results: dict[str, dict]) -> dict[str, str]:
+    """{target::case: outcome} from the JUnit XML file each test result of this run names."""
     outcomes = {}
-    testlogs = workspace / "bazel-testlogs"
-    for xml in sorted(testlogs.rglob("test.xml")):
-        target = xml.parent.relative_to(testlogs).as_posix()
-        for case in ElementTree.parse(xml).iter("testcase"):
-            children = {child.tag for child in case}
-            outcome = next((tag for tag in ("failure", "error", "skipped") if tag in children), "passed")
-            outcomes[f"{target}::{case.get('classname')}.{case.get('name')}"] = outcome
+    for target, result in results.items():
+        for output in result.get("testActionOutput", []):
+            if output.get("name") != "test.xml":
+                continue
+            xml = Path(output["uri"].removeprefix("file://"))
+            for case in ElementTree.parse(xml).iter("testcase"):
+                children = {child.tag for child in case}
+                outcome = next((tag for tag in ("failure", "error", "skipped") if tag in children), "passed")
+                outcomes[f"{target}::{case.get('classname')}.{case.get('name')}"] = outcome
     return outcomes
 
 
@@ -113,9 +117,10 @@ def tree_digest(workspace: Path) -> dict[str, str]:
     return digests
 
 
-def run(workspace: Path, label: str, *, netns: bool, home: Path | None) -> tuple[dict[str, str], dict[str, str], float]:
+def run(workspace: Path, number: int, label: str, *, netns: bool, home: Path | None) -> tuple[dict[str, str], dict[str, str], float]:
     """One uncached suite; returns ({target: status}, {case: outcome}, seconds)."""
-    events = workspace.parent / f"events-{label.split()[0]}.json"
+    events = workspace.parent / f"run{number}-events.json"
+    events.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
     if home is not None:
         env["TMGG_VENV_CACHE"] = env.get("TMGG_VENV_CACHE") or str(Path.home() / ".cache/tmgg/venvs")
@@ -130,20 +135,31 @@ def run(workspace: Path, label: str, *, netns: bool, home: Path | None) -> tuple
     seconds = time.perf_counter() - start
     if code == 3:
         raise SystemExit("stability: the network namespace was not isolated")
-    if not events.exists():
-        raise SystemExit(f"stability: {label}: bazel wrote no build events (exit {code})")
-    statuses = {target: result.get("status", "NO STATUS") for target, result in bep_summary.test_results(events).items()}
-    cached = [target for target, result in bep_summary.test_results(events).items() if bep_summary.is_cached(result)]
+    results = bep_summary.test_results(events) if events.exists() else {}
+    if not results:
+        tail = "\n".join(events.with_suffix(".log").read_text(errors="replace").splitlines()[-30:])
+        raise SystemExit(f"stability: run {number} ({label}): bazel reported no test results (exit {code}):\n{tail}")
+    statuses = {target: result.get("status", "NO STATUS") for target, result in results.items()}
+    cached = [target for target, result in results.items() if bep_summary.is_cached(result)]
     if cached:
-        raise SystemExit(f"stability: {label}: these came from a cache, not a run: {cached}")
+        raise SystemExit(f"stability: run {number} ({label}): these came from a cache, not a run: {cached}")
     failed = sorted(target for target, status in statuses.items() if status != "PASSED")
-    log(f"{label}: {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
-    return statuses, test_cases(workspace), seconds
+    log(f"run {number} ({label}): {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
+    return statuses, test_cases(results), seconds
+
+
+RUNS = (
+    # (label, in a new network namespace, with an empty HOME)
+    ("plain", False, False),
+    ("no network", True, False),
+    ("no network, empty HOME", True, True),
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", action="store_true", help="keep the scratch clone")
+    parser.add_argument("--runs", type=int, nargs="*", choices=(1, 2, 3), default=[1, 2, 3], help="run only these runs (debugging)")
     parser.add_argument("--inner", nargs=2, type=Path, metavar=("WORKSPACE", "EVENTS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
@@ -158,9 +174,9 @@ def main() -> int:
     before = tree_digest(workspace)
     runs = []
     try:
-        runs.append(("plain", *run(workspace, "run 1 (plain)", netns=False, home=None)))
-        runs.append(("no network", *run(workspace, "run 2 (unshare -n)", netns=True, home=None)))
-        runs.append(("no network, empty HOME", *run(workspace, "run 3 (unshare -n, empty HOME)", netns=True, home=home)))
+        for number in args.runs:
+            label, netns, empty_home = RUNS[number - 1]
+            runs.append((label, *run(workspace, number, label, netns=netns, home=home if empty_home else None)))
     finally:
         subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True)
         env = {**os.environ, "HOME": str(home)}
@@ -193,7 +209,7 @@ def main() -> int:
     for problem in problems:
         log(problem)
     log("source tree unchanged" if after == before else "source tree CHANGED")
-    log("PASSED: three uncached runs agree" if not problems else f"FAILED: {len(problems)} problem(s)")
+    log(f"PASSED: {len(runs)} uncached runs agree" if not problems else f"FAILED: {len(problems)} problem(s)")
     return 1 if problems else 0
 
 

@@ -3,7 +3,7 @@
 It turns Bazel's test protocol into pytest arguments:
 - JUnit XML goes to $XML_OUTPUT_FILE, so bazel-testlogs/<target>/test.xml lists the cases;
 - `--test_filter` (TESTBRIDGE_TEST_ONLY) becomes `-k`;
-- pytest's cache is off, and HOME, MPLCONFIGDIR and XDG_CACHE_HOME point
+- pytest's cache and entry-point plugins are off, and HOME, MPLCONFIGDIR and XDG_CACHE_HOME point
   into $TEST_TMPDIR: tests write only there;
 - pytest's exit code is the test's exit code.
 
@@ -18,8 +18,11 @@ import pytest
 
 
 def main() -> int:
-    # One process per target: no cache, no xdist or testmon (the benchmarks use them outside Bazel).
-    args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:testmon", "--strict-markers", "-q", *sys.argv[1:]]
+    # One process per target: no cache, and no plugins found through entry points
+    # (xdist, testmon, hydra's): the tests use none, and loading them cost about
+    # a second a target. The benchmarks use xdist and testmon outside Bazel.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    args = ["-p", "no:cacheprovider", "--strict-markers", "-q", *sys.argv[1:]]
     xml = os.environ.get("XML_OUTPUT_FILE")
     if xml:
         args += ["--junitxml", xml, "-o", "junit_family=xunit2"]
