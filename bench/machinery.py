@@ -23,32 +23,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG_TARGET, CONFIG_CASE = "//tests:base_config_spectral", "base_config_spectral"
-RUNNER_TARGET, RUNNER_CASE = "//tests:tmgg-spectral", "tmgg-spectral-base_config_spectral"
-
-
-def timed(command: list[str], **kwargs) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
-    return time.perf_counter() - start
+from benchlib import CASES, IMPORT_FLOOR, ROOT, bazel_python, pytest_case_command, timed
 
 
 def median(command: list[str], repeats: int, before: list[str] | None = None) -> float:
     samples = []
     for _ in range(repeats):
         if before:
-            subprocess.run(before, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            timed(before)
         samples.append(timed(command))
     return statistics.median(samples)
-
-
-def bazel_python() -> str:
-    output_base = subprocess.run(["bazel", "info", "output_base"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return str(Path(output_base.stdout.strip()) / "external/tmgg_venv/python.sh")
 
 
 def test_count() -> int:
@@ -65,7 +50,7 @@ def main() -> int:
     targets = test_count()
     rows: list[tuple[str, str]] = []
 
-    floor = median([python, "-c", "import torch, pytorch_lightning, hydra"], args.repeats)
+    floor = median([python, *IMPORT_FLOOR], args.repeats)
     rows.append(("import floor: torch + pytorch_lightning + hydra", f"{floor:.2f} s"))
 
     subprocess.run(["bazel", "test", "//..."], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -80,14 +65,10 @@ def main() -> int:
         (f"after `bazel clean`, all {targets} results from the disk cache", f"{cached:.1f} s = {cached / targets:.2f} s a target")
     )
 
-    for label, target, test_file, case in (
-        ("config target", CONFIG_TARGET, "tests/test_config_composition.py", CONFIG_CASE),
-        ("runner target", RUNNER_TARGET, "tests/test_runner_integration.py", RUNNER_CASE),
-    ):
+    for case in CASES:
+        label, target = case.kind, case.target
         under_bazel = median(["bazel", "test", "--nocache_test_results", target], args.repeats)
-        plain = median(
-            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file, f"--tmgg-case={case}"], args.repeats
-        )
+        plain = median(pytest_case_command(python, case), args.repeats)
         rows.append((f"{label} {target}, uncached, under Bazel", f"{under_bazel:.1f} s"))
         rows.append((f"the same case under plain pytest (same environment)", f"{plain:.1f} s"))
         rows.append((f"Bazel's overhead for the {label}", f"{under_bazel - plain:+.1f} s ({under_bazel / floor:.1f}x the import floor)"))
