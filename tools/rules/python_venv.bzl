@@ -84,13 +84,15 @@ def _build_venv(rctx, python, lock, target):
 def _python_venv_impl(rctx):
     version = rctx.attr.python_version
     python = _find_python(rctx, version)
-    found = rctx.execute([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
-    if found.return_code != 0:
+    # One interpreter start (a pyenv shim costs 0.3 s a call): the version, then whether venv works.
+    probe = "import sys; print('%d.%d' % sys.version_info[:2], flush=True); import venv, ensurepip; print('venv')"
+    found = rctx.execute([python, "-c", probe])
+    lines = found.stdout.strip().splitlines()
+    if not lines:
         _fail("%s does not run: %s" % (python, found.stderr.strip()))
-    if found.stdout.strip() != version:
-        _fail("tmgg needs Python %s, but %s is Python %s; install python%s or set TMGG_PYTHON to one" % (version, python, found.stdout.strip(), version))
-    has_venv = rctx.execute([python, "-c", "import venv, ensurepip"])
-    if has_venv.return_code != 0:
+    if lines[0] != version:
+        _fail("tmgg needs Python %s, but %s is Python %s; install python%s or set TMGG_PYTHON to one" % (version, python, lines[0], version))
+    if found.return_code != 0 or lines[-1] != "venv":
         _fail("%s has no venv/ensurepip module; run `apt-get install -y python3-venv`" % python)
 
     lock = rctx.path(rctx.attr.lock)
