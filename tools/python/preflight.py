@@ -7,7 +7,8 @@ or refuses writes gets one warning line, and the build goes on without it.
 
 On success it prints, one per line, the flags tools/bazel adds: the remote
 cache (TMGG_REMOTE_CACHE, TMGG_REMOTE_CACHE_HEADER, from the environment or
-the untracked file .tmgg-cache.env), once it has answered a probe.
+the untracked file .tmgg-cache.env), once it has answered a probe, for test
+results and for the shared Python environment (tools/python/env_share.py).
 
 Usage (from tools/bazel): python3 tools/python/preflight.py WORKSPACE COMMAND [ARGS...]
 """
@@ -83,8 +84,25 @@ def probe_cache(url: str, header: str | None) -> str:
         return str(getattr(error, "reason", error))
 
 
-def cache_flags(workspace: Path) -> list[str]:
-    """The remote-cache flags to add, after checking once that the cache answers."""
+# Flags after which this run must not write to the remote cache.
+_READ_ONLY_FLAGS = (
+    "--config=dev",
+    "--noremote_upload_local_results",
+    "--remote_upload_local_results=false",
+    "--remote_upload_local_results=no",
+    "--remote_upload_local_results=0",
+)
+
+
+def cache_flags(workspace: Path, args: list[str] = ()) -> list[str]:
+    """The remote-cache flags to add, after checking once that the cache answers.
+
+    Besides Bazel's own flags, an HTTP cache is handed to the Python environment
+    rule (tools/rules/python_venv.bzl) as --repo_env TMGG_ENV_CACHE*, so that a
+    machine without the environment fetches it from the cache (and one that
+    builds it with pip publishes it, unless this run only reads the cache).
+    Repository rules are not re-run when these change: they do not declare them.
+    """
     settings = cache_settings(workspace)
     url = settings.get("TMGG_REMOTE_CACHE")
     if not url:
@@ -104,6 +122,12 @@ def cache_flags(workspace: Path) -> list[str]:
     if state == "ro":
         print(f"tmgg: remote cache {url} refuses writes: reading from it only.", file=sys.stderr)
         flags.append("--noremote_upload_local_results")
+    if urlparse(url).scheme in ("http", "https"):
+        flags.append(f"--repo_env=TMGG_ENV_CACHE={url}")
+        if header:
+            flags.append(f"--repo_env=TMGG_ENV_CACHE_HEADER={header}")
+        if state == "rw" and not any(arg in _READ_ONLY_FLAGS for arg in args):
+            flags.append("--repo_env=TMGG_ENV_CACHE_WRITE=1")
     return flags
 
 
@@ -116,7 +140,7 @@ def main(argv: list[str]) -> int:
         print(f"tmgg: {problem}", file=sys.stderr)
         return 2
     if command in ("build", "test", "run", "coverage"):
-        for flag in cache_flags(workspace):
+        for flag in cache_flags(workspace, argv[2:]):
             print(flag)
     return 0
 

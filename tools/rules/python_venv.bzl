@@ -53,8 +53,45 @@ def _shared_venv_root(rctx):
         root = home + "/.cache/tmgg/venvs" if home else ""
     return root
 
-def _build_venv(rctx, python, lock, target):
-    """Creates a virtual environment at `target` from the lock."""
+def _fetch_venv(rctx, python, target, digest):
+    """Unpacks an environment another machine built from the remote cache; False if it cannot."""
+    if not rctx.os.environ.get("TMGG_ENV_CACHE", ""):
+        return False
+    rctx.report_progress("fetching the environment from the remote cache")
+    made = rctx.execute([python, "-m", "venv", "--clear", "--without-pip", target], quiet = True)
+    if made.return_code != 0:
+        return False
+    fetched = rctx.execute(
+        [python, rctx.path(rctx.attr._share), "fetch", "--lock-digest", digest, "--into", target + "/lib/python%s/site-packages" % rctx.attr.python_version],
+        timeout = rctx.attr.timeout,
+        # Its one line (fetched, or why not) is shown to the user.
+        quiet = False,
+    )
+    return fetched.return_code == 0
+
+def _publish_venv(rctx, python, target, digest):
+    """Puts a freshly built environment in the remote cache, when this run may write to it."""
+    if not rctx.os.environ.get("TMGG_ENV_CACHE_WRITE", ""):
+        return
+    rctx.report_progress("publishing the environment to the remote cache")
+    # A failure is reported by the script and costs nothing else: the environment is built.
+    rctx.execute(
+        [python, rctx.path(rctx.attr._share), "publish", "--lock-digest", digest, "--venv", target],
+        timeout = rctx.attr.timeout,
+        quiet = False,
+    )
+
+def _build_venv(rctx, python, lock, target, digest):
+    """Creates a virtual environment at `target` from the lock: from the remote cache, else with pip."""
+    if _fetch_venv(rctx, python, target, digest):
+        rctx.file(target + "/.tmgg-origin", "remote-cache\n")
+        return
+    _pip_venv(rctx, python, lock, target)
+    rctx.file(target + "/.tmgg-origin", "pip\n")
+    _publish_venv(rctx, python, target, digest)
+
+def _pip_venv(rctx, python, lock, target):
+    """Creates a virtual environment at `target` and installs the lock into it with pip."""
     rctx.report_progress("creating the virtual environment")
     made = rctx.execute([python, "-m", "venv", "--clear", target], quiet = True)
     if made.return_code != 0:
@@ -111,7 +148,7 @@ def _python_venv_impl(rctx):
     digest = rctx.execute(["sha256sum", lock]).stdout.split(" ")[0]
     shared_root = _shared_venv_root(rctx)
     if not shared_root:
-        _build_venv(rctx, python, lock, "venv")
+        _build_venv(rctx, python, lock, "venv", digest)
     else:
         # One environment per lock digest and Python, shared by every checkout on the machine.
         shared = "%s/%s-py%s" % (shared_root, digest, version)
@@ -119,7 +156,7 @@ def _python_venv_impl(rctx):
         if not rctx.path(shared).exists:
             rctx.execute(["mkdir", "-p", shared_root])
             scratch = rctx.execute(["mktemp", "-d", shared_root + "/.build.XXXXXX"]).stdout.strip()
-            _build_venv(rctx, python, lock, scratch)
+            _build_venv(rctx, python, lock, scratch, digest)
             # Atomic: a concurrent build that finished first wins, and this one is dropped.
             if rctx.execute(["mv", "-T", scratch, shared]).return_code != 0:
                 rctx.execute(["rm", "-rf", scratch])
@@ -151,6 +188,7 @@ Args:
         "python_version": attr.string(mandatory = True),
         "stub_python": attr.string(default = "/usr/bin/python3"),
         "timeout": attr.int(default = 1800),
+        "_share": attr.label(default = "//tools/python:env_share.py", allow_single_file = True),
     },
     environ = ["TMGG_PYTHON", "TMGG_VENV_CACHE"],
 )
