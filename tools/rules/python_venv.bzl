@@ -84,11 +84,15 @@ def _publish_venv(rctx, python, target, digest):
 def _build_venv(rctx, python, lock, target, digest):
     """Creates a virtual environment at `target` from the lock: from the remote cache, else with pip."""
     if _fetch_venv(rctx, python, target, digest):
-        rctx.file(target + "/.tmgg-origin", "remote-cache\n")
+        _mark_origin(rctx, target, "remote-cache")
         return
     _pip_venv(rctx, python, lock, target)
-    rctx.file(target + "/.tmgg-origin", "pip\n")
+    _mark_origin(rctx, target, "pip")
     _publish_venv(rctx, python, target, digest)
+
+def _mark_origin(rctx, target, origin):
+    # rctx.file cannot write outside the repository, and the shared environment lives outside it.
+    rctx.execute(["sh", "-c", 'printf "%s\\n" "$1" >"$2/.tmgg-origin"', "sh", origin, target])
 
 def _pip_venv(rctx, python, lock, target):
     """Creates a virtual environment at `target` and installs the lock into it with pip."""
