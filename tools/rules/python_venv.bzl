@@ -180,6 +180,13 @@ fresh clone skips the install; TMGG_VENV_CACHE=off builds it inside Bazel's
 external folder instead. It is built in a scratch folder and renamed into
 place, so an interrupted build leaves nothing half-made.
 
+With an HTTP remote cache (tools/bazel passes it as --repo_env TMGG_ENV_CACHE
+once it answers), a machine that lacks the environment first fetches the
+site-packages another machine built (tools/python/env_share.py, checked
+against its sha256), and a machine that builds it with pip publishes it when
+the run writes to the cache. Either way `.tmgg-origin` in the environment
+says where it came from ("remote-cache" or "pip").
+
 Args:
   lock: the lock file (`pip install --require-hashes` format).
   python_version: the `major.minor` the interpreter must have.
