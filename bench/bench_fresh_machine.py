@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""A fresh machine against a warm remote cache: the whole suite, package set-up included.
+
+What a new machine pays before its first result: `git clone`, then
+`bazel test //...` with no Python environment on the machine (an empty
+TMGG_VENV_CACHE) and a remote cache that holds every test result. Two ways
+to get the environment are compared in the same run, alternating:
+
+  env from cache   the cache also holds the environment (tools/python/env_share.py);
+  env by pip       it does not (its entry is moved aside), so pip installs the lock.
+
+Both use --config=dev (read the cache, write nothing), as a developer's
+machine would; one more trial per round uses --config=ci, as .ci/run does.
+Every trial must take every test target from the cache and say where its
+environment came from, or the bench stops.
+
+Usage:
+    python3 bench/bench_fresh_machine.py [--repeats 2] [--out bench/results] [--cache-port 19093]
+
+Writes OUT/fresh_machine.md and OUT/fresh_machine.json; logs under OUT/logs/fresh_machine/.
+Takes about 10 minutes with --repeats 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+
+import bep_summary  # noqa: E402
+from benchlib import ROOT, CommandFailed, bazel_output_base, timed  # noqa: E402
+
+FROM_CACHE, BY_PIP, CI_FROM_CACHE = "env from cache (--config=dev)", "env by pip (--config=dev)", "env from cache (--config=ci)"
+
+
+def _load_env_share():
+    spec = importlib.util.spec_from_file_location("env_share", ROOT / "tools/python/env_share.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def say(text: str) -> None:
+    print(f"bench: {text}", flush=True)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.scratch = Path(tempfile.mkdtemp(prefix="tmgg-fresh-"))
+        self.scratch.chmod(0o755)  # nginx's workers (nobody, as root) must reach the store
+        self.logs = args.out / "logs/fresh_machine"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+        self.cache_url = ""
+        self.samples: dict[str, list[dict]] = {FROM_CACHE: [], BY_PIP: [], CI_FROM_CACHE: []}
+        self.step = 0
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TMGG_REMOTE_CACHE", "TMGG_VENV_CACHE", "PYTHONPATH"))}
+        env["TMGG_CACHE_PORT"] = str(self.args.cache_port)
+        env.update(extra)
+        return env
+
+    def run(self, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, Path]:
+        self.step += 1
+        log = self.logs / f"{self.step:02d} {name}.log"
+        print(f"bench: {name} ...", end="", flush=True)
+        try:
+            seconds = timed(command, cwd, log=log, env=env)
+        except CommandFailed as failed:
+            print(" failed", flush=True)
+            raise SystemExit(f"bench: step '{name}' exited {failed.status}: see {log}") from None
+        print(f" {seconds:.1f} s", flush=True)
+        return seconds, log
+
+    def clone(self, name: str) -> tuple[Path, float]:
+        dest = self.scratch / name
+        seconds, _ = self.run(f"{name}: git clone", ["git", "clone", "-q", str(ROOT), str(dest)], self.scratch, self.env())
+        return dest, seconds
+
+    def release(self, clone: Path) -> None:
+        output_base = bazel_output_base(clone)
+        for command in (["bazel", "clean", "--expunge"], ["bazel", "shutdown"]):
+            subprocess.run(command, cwd=clone, env=self.env(), capture_output=True)
+        shutil.rmtree(output_base, ignore_errors=True)
+        shutil.rmtree(clone, ignore_errors=True)
+
+    def start_cache(self) -> None:
+        self.cache_url = subprocess.run(
+            [str(ROOT / "tools/cache_server.sh"), "start", str(self.scratch / "cache")],
+            env=self.env(), check=True, capture_output=True, text=True,
+        ).stdout.strip()
+        say(f"remote cache at {self.cache_url}")
+
+    def stop_cache(self) -> None:
+        subprocess.run([str(ROOT / "tools/cache_server.sh"), "stop", str(self.scratch / "cache")], env=self.env(), capture_output=True)
+
+    def populate(self) -> None:
+        """Every test result and the environment into the cache, from this machine's environment."""
+        clone, _ = self.clone("populate")
+        env = self.env(TMGG_REMOTE_CACHE=self.cache_url)
+        self.run("populate: bazel test --config=ci //...", ["bazel", "test", "--config=ci", "//..."], clone, env)
+        self.run("populate: env_share.py publish", [sys.executable, "tools/python/env_share.py", "publish"], clone, env)
+        self.release(clone)
+
+    def entry_path(self) -> Path:
+        share = _load_env_share()
+        lock = hashlib.sha256((ROOT / "tools/python/requirements.lock").read_bytes()).hexdigest()
+        return self.scratch / "cache/store/ac" / share.entry_key(lock, share.interpreter_tag())
+
+    def trial(self, kind: str, round_: int) -> None:
+        name = f"{'pip' if kind == BY_PIP else 'cache'}-{'ci' if kind == CI_FROM_CACHE else 'dev'}-{round_}"
+        venvs = self.scratch / f"venvs-{name}"
+        entry, hidden = self.entry_path(), self.entry_path().with_suffix(".hidden")
+        if kind == BY_PIP:
+            entry.rename(hidden)
+        try:
+            clone, clone_s = self.clone(name)
+            events = self.logs / f"{name}.bep.json"
+            config = "--config=ci" if kind == CI_FROM_CACHE else "--config=dev"
+            command = ["bazel", "test", config, f"--build_event_json_file={events}", "//..."]
+            env = self.env(TMGG_REMOTE_CACHE=self.cache_url, TMGG_VENV_CACHE=str(venvs))
+            test_s, log = self.run(f"{name}: bazel test {config} //... (empty TMGG_VENV_CACHE)", command, clone, env)
+        finally:
+            if hidden.exists():
+                hidden.rename(entry)
+        results = bep_summary.test_results(events)
+        executed = sorted(label for label, result in results.items() if not bep_summary.is_cached(result))
+        if not results or executed:
+            raise SystemExit(f"bench: {name}: {', '.join(executed) or 'no results'} not from the cache: see {log}")
+        origin = next(venvs.glob("*/.tmgg-origin")).read_text().strip()
+        want = "pip" if kind == BY_PIP else "remote-cache"
+        if origin != want:
+            raise SystemExit(f"bench: {name}: environment came from {origin}, expected {want}: see {log}")
+        self.samples[kind].append({"git clone": round(clone_s, 2), "bazel test": round(test_s, 2), "total": round(clone_s + test_s, 2), "targets": len(results)})
+        self.release(clone)
+        shutil.rmtree(venvs, ignore_errors=True)
+
+    def write(self) -> None:
+        medians = {kind: statistics.median(s["total"] for s in samples) for kind, samples in self.samples.items()}
+        reference = medians[BY_PIP]
+        lines = [
+            "# A fresh machine against a warm remote cache",
+            "",
+            f"Commit {self.commit[:10]}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores. "
+            f"Command: `python3 bench/bench_fresh_machine.py --repeats {self.args.repeats}`.",
+            "Each trial: `git clone`, then `bazel test CONFIG //...` with an empty `TMGG_VENV_CACHE`;"
+            " every test target came from the remote cache in every trial.",
+            "",
+            "| environment | median total (s) | × env by pip | trials: clone + test (s) |",
+            "|---|---|---|---|",
+        ]
+        for kind, samples in self.samples.items():
+            trials = ", ".join(f"{s['git clone']:.1f} + {s['bazel test']:.1f}" for s in samples)
+            lines.append(f"| {kind} | {medians[kind]:.1f} | {medians[kind] / reference:.2f} | {trials} |")
+        (self.args.out / "fresh_machine.md").write_text("\n".join(lines) + "\n")
+        data = {"commit": self.commit, "repeats": self.args.repeats, "medians": medians, "samples": self.samples}
+        (self.args.out / "fresh_machine.json").write_text(json.dumps(data, indent=2) + "\n")
+        print("\n".join(lines))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results")
+    parser.add_argument("--cache-port", type=int, default=19093)
+    args = parser.parse_args()
+    args.out = args.out.resolve()
+    bench = Bench(args)
+    try:
+        bench.start_cache()
+        bench.populate()
+        for round_ in range(1, args.repeats + 1):
+            for kind in (FROM_CACHE, BY_PIP, CI_FROM_CACHE):
+                bench.trial(kind, round_)
+        bench.write()
+    finally:
+        bench.stop_cache()
+        shutil.rmtree(bench.scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
