@@ -76,7 +76,7 @@ class Bench:
 
     def run(self, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, Path]:
         self.step += 1
-        log = self.logs / f"{self.step:02d} {name}.log"
+        log = self.logs / f"{self.step:02d} {name.replace('/', '_')}.log"
         print(f"bench: {name} ...", end="", flush=True)
         try:
             seconds = timed(command, cwd, log=log, env=env)
