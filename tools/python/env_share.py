@@ -146,42 +146,33 @@ class Cache:
             self.headers[name] = value
         self.timeout = timeout
 
-    def _open(self, method: str, path: str, data=None, headers=None):
+    def _send(self, method: str, path: str, data=None, headers=None, absent_ok: bool = False):
+        """The open response; None for a 404 when `absent_ok`."""
         request = urllib.request.Request(
             f"{self.url}/{path}", data=data, method=method, headers={**self.headers, **(headers or {})}
         )
-        return urllib.request.urlopen(request, timeout=self.timeout)
+        try:
+            return urllib.request.urlopen(request, timeout=self.timeout)
+        except urllib.error.HTTPError as error:
+            if absent_ok and error.code == 404:
+                return None
+            raise ShareError(f"the cache answered HTTP {error.code} to {method} {path}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise ShareError(f"the cache {self.url} is unreachable ({getattr(error, 'reason', error)})") from None
 
     def get(self, path: str):
         """The open response, or None when the cache does not hold `path`."""
-        try:
-            return self._open("GET", path)
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
-                return None
-            raise ShareError(f"the cache answered HTTP {error.code} for {path}") from None
-        except (urllib.error.URLError, OSError) as error:
-            raise ShareError(f"the cache {self.url} is unreachable ({getattr(error, 'reason', error)})") from None
+        return self._send("GET", path, absent_ok=True)
 
     def has(self, path: str) -> bool:
-        try:
-            with self._open("HEAD", path):
-                return True
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
-                return False
-            raise ShareError(f"the cache answered HTTP {error.code} for {path}") from None
-        except (urllib.error.URLError, OSError) as error:
-            raise ShareError(f"the cache {self.url} is unreachable ({getattr(error, 'reason', error)})") from None
+        response = self._send("HEAD", path, absent_ok=True)
+        if response is None:
+            return False
+        response.close()
+        return True
 
     def put(self, path: str, body, size: int) -> None:
-        try:
-            with self._open("PUT", path, data=body, headers={"Content-Length": str(size)}):
-                pass
-        except urllib.error.HTTPError as error:
-            raise ShareError(f"the cache refused to store {path} (HTTP {error.code})") from None
-        except (urllib.error.URLError, OSError) as error:
-            raise ShareError(f"the cache {self.url} is unreachable ({getattr(error, 'reason', error)})") from None
+        self._send("PUT", path, data=body, headers={"Content-Length": str(size)}).close()
 
 
 def site_packages(venv: Path) -> Path:
