@@ -29,6 +29,10 @@ py_runtime(
 )
 """
 
+def _discard(rctx, target):
+    # A failed build leaves no half-made environment (a gigabyte) behind.
+    rctx.execute(["rm", "-rf", target])
+
 def _fail(message):
     # One line the user can act on; Bazel adds its own one-line prefix.
     fail("\n\ntmgg: " + message + "\n")
@@ -99,6 +103,7 @@ def _pip_venv(rctx, python, lock, target):
     rctx.report_progress("creating the virtual environment")
     made = rctx.execute([python, "-m", "venv", "--clear", target], quiet = True)
     if made.return_code != 0:
+        _discard(rctx, target)
         _fail("creating the virtual environment failed: " + made.stderr.strip().split("\n")[-1])
     rctx.report_progress("installing the locked packages (about a minute, once per machine and lock)")
     installed = rctx.execute(
@@ -122,6 +127,7 @@ def _pip_venv(rctx, python, lock, target):
     )
     if installed.return_code != 0:
         lines = [line for line in installed.stderr.strip().split("\n") if line.strip()]
+        _discard(rctx, target)
         _fail("installing %s failed: %s" % (rctx.attr.lock, lines[-1] if lines else "pip exited %d" % installed.return_code))
 
     # Tests run with PYTHONDONTWRITEBYTECODE=1 in a read-only environment, so the
