@@ -98,6 +98,17 @@ def _mark_origin(rctx, target, origin):
     # rctx.file cannot write outside the repository, and the shared environment lives outside it.
     rctx.execute(["sh", "-c", 'printf "%s\\n" "$1" >"$2/.tmgg-origin"', "sh", origin, target])
 
+def _pip_error(stderr):
+    """pip's first ERROR line, cut to its first sentence, and the packages it names."""
+    lines = [line.strip() for line in stderr.strip().split("\n") if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR:")]
+    if not errors:
+        return lines[-1] if lines else ""
+    first = errors[0][len("ERROR:"):].strip().split(". ")[0]
+    # e.g. "idna==3.10 from https://...whl#sha256=...:" under a hash mismatch
+    named = [line.split(" from ")[0] for line in lines if "==" in line and " from " in line and not line.startswith("ERROR:")]
+    return first + (" (" + ", ".join(named) + ")" if named else "")
+
 def _pip_venv(rctx, python, lock, target):
     """Creates a virtual environment at `target` and installs the lock into it with pip."""
     rctx.report_progress("creating the virtual environment")
@@ -126,9 +137,8 @@ def _pip_venv(rctx, python, lock, target):
         quiet = True,
     )
     if installed.return_code != 0:
-        lines = [line for line in installed.stderr.strip().split("\n") if line.strip()]
         _discard(rctx, target)
-        _fail("installing %s failed: %s" % (rctx.attr.lock, lines[-1] if lines else "pip exited %d" % installed.return_code))
+        _fail("installing %s failed: %s" % (rctx.attr.lock, _pip_error(installed.stderr) or "pip exited %d" % installed.return_code))
 
     # Tests run with PYTHONDONTWRITEBYTECODE=1 in a read-only environment, so the
     # bytecode must exist now or every import compiles from source. A few files
