@@ -93,7 +93,8 @@ def venv(tmp_path: Path) -> Path:
     (packages / "torchlike/__pycache__").mkdir(parents=True)
     (packages / "torchlike/__init__.py").write_text("VALUE = 42\n")
     (packages / "torchlike/__pycache__/__init__.cpython-311.pyc").write_bytes(bytes(range(256)) * 64)
-    (packages / "torchlike/_C.so").write_bytes(os.urandom(300_000))
+    # Over one 1 MiB read, so that a download spans several blocks.
+    (packages / "torchlike/_C.so").write_bytes(os.urandom(3_000_000))
     (packages / "torchlike/_C.so").chmod(0o755)
     (packages / "torchlike-1.0.dist-info").mkdir()
     (packages / "torchlike-1.0.dist-info/RECORD").write_text("torchlike/__init__.py,,\n")
@@ -172,7 +173,7 @@ def test_a_corrupt_archive_is_refused(server, venv: Path, tmp_path: Path, capsys
     blob = bytearray(store.blobs[f"/cas/{sha}"])
     blob[len(blob) // 2] ^= 0xFF
     store.blobs[f"/cas/{sha}"] = bytes(blob)
-    with pytest.raises(share.ShareError, match="corrupt|unpacking"):
+    with pytest.raises(share.ShareError, match="corrupt"):
         share.fetch(share.Cache(url), LOCK, tmp_path / "fetched", TAG)
     # The command line turns it into exit 1 and one line, so the rule falls back to pip.
     monkeypatch.setenv("TMGG_ENV_CACHE", url)
@@ -224,3 +225,17 @@ def test_an_evicted_archive_is_absent_and_published_again(server, venv: Path, tm
         share.fetch(cache, LOCK, tmp_path / "fetched", TAG)
     assert "published" in share.publish(cache, LOCK, venv, TAG)
     assert "unpacked" in share.fetch(cache, LOCK, tmp_path / "fetched-again", TAG)
+
+
+def test_a_failed_unpack_of_a_sound_archive_is_not_called_corrupt(server, venv: Path, tmp_path: Path, monkeypatch) -> None:
+    _, url = server
+    share.publish(share.Cache(url), LOCK, venv, TAG)
+    real_popen = share.subprocess.Popen
+
+    def failing_tar(command, **kwargs):
+        # A tar that stops at once, as one does on a full disk, without reading its input.
+        return real_popen(["sh", "-c", "echo 'tar: ./torchlike/_C.so: Cannot write: No space left on device' >&2; exit 2"], **kwargs)
+
+    monkeypatch.setattr(share.subprocess, "Popen", failing_tar)
+    with pytest.raises(share.ShareError, match="unpacking the archive failed: tar: .*No space left"):
+        share.fetch(share.Cache(url), LOCK, tmp_path / "fetched", TAG)

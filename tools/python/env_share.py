@@ -247,14 +247,18 @@ def fetch(cache: Cache, lock_digest: str, destination: Path, tag: str) -> str:
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    unpacking = True
     try:
         with body:
             for block in iter(lambda: body.read(CHUNK), b""):
                 digest.update(block)
                 got += len(block)
-                tar.stdin.write(block)
-    except BrokenPipeError:
-        pass
+                if unpacking:
+                    try:
+                        tar.stdin.write(block)
+                    except BrokenPipeError:
+                        # tar gave up; read on, so the digest tells a corrupt archive from a failed unpack.
+                        unpacking = False
     except OSError as error:
         tar.kill()
         raise ShareError(f"the download broke off after {got} bytes ({error})") from None
