@@ -24,7 +24,6 @@ Takes about 10 minutes with --repeats 2.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import os
@@ -118,13 +117,14 @@ class Bench:
 
     def entry_path(self) -> Path:
         share = _load_env_share()
-        lock = hashlib.sha256((ROOT / "tools/python/requirements.lock").read_bytes()).hexdigest()
-        return self.scratch / "cache/store/ac" / share.entry_key(lock, share.interpreter_tag())
+        key = share.entry_key(share.lock_digest_of_workspace(), share.interpreter_tag())
+        return self.scratch / "cache/store/ac" / key
 
     def trial(self, kind: str, round_: int) -> None:
         name = f"{'pip' if kind == BY_PIP else 'cache'}-{'ci' if kind == CI_FROM_CACHE else 'dev'}-{round_}"
         venvs = self.scratch / f"venvs-{name}"
-        entry, hidden = self.entry_path(), self.entry_path().with_suffix(".hidden")
+        entry = self.entry_path()
+        hidden = entry.with_suffix(".hidden")
         if kind == BY_PIP:
             entry.rename(hidden)
         try:

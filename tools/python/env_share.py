@@ -8,7 +8,7 @@ that holds the test results, and a machine that lacks it fetches it there
 before it falls back to pip.
 
 It speaks only Bazel's HTTP cache protocol, so any cache that serves Bazel
-works (the bundled nginx, bazel-remote, a bucket behind an HTTP gateway):
+over HTTP should hold it (tested with the bundled nginx only):
     PUT/GET {cache}/cas/{sha256 of the archive}   the archive itself;
     PUT/GET {cache}/ac/{key}                      an ActionResult naming it,
 where key = sha256("tmgg-python-env/v1/{lock sha256}/{interpreter tag}"). The
@@ -175,6 +175,15 @@ class Cache:
         self._send("PUT", path, data=body, headers={"Content-Length": str(size)}).close()
 
 
+def lookup(cache: Cache, lock_digest: str, tag: str) -> tuple[str, int] | None:
+    """The (sha256, size) of the archive the cache's entry names, or None without an entry."""
+    response = cache.get(f"ac/{entry_key(lock_digest, tag)}")
+    if response is None:
+        return None
+    with response:
+        return decode_action_result(response.read(), ARCHIVE_NAME)
+
+
 def site_packages(venv: Path) -> Path:
     found = sorted(venv.glob("lib/python3.*/site-packages"))
     if len(found) != 1:
@@ -189,31 +198,28 @@ def _say(message: str) -> None:
 # --- publish and fetch --------------------------------------------------------
 
 
+def _gzip(stream):
+    """The gzip'd pieces of a byte stream, read a block at a time (fastest level)."""
+    squeeze = zlib.compressobj(1, zlib.DEFLATED, 31)  # wbits 31: gzip framing
+    for block in iter(lambda: stream.read(CHUNK), b""):
+        yield squeeze.compress(block)
+    yield squeeze.flush()
+
+
 def publish(cache: Cache, lock_digest: str, venv: Path, tag: str) -> str:
     """Puts `venv`'s site-packages in the cache unless it is there already. Returns what it did."""
-    key = entry_key(lock_digest, tag)
-    existing = cache.get(f"ac/{key}")
-    if existing is not None:
-        with existing:
-            sha, _ = decode_action_result(existing.read(), ARCHIVE_NAME)
-        if cache.has(f"cas/{sha}"):
-            return f"the cache already holds the environment for lock {lock_digest[:12]} ({tag})"
+    existing = lookup(cache, lock_digest, tag)
+    if existing is not None and cache.has(f"cas/{existing[0]}"):
+        return f"the cache already holds the environment for lock {lock_digest[:12]} ({tag})"
     source = site_packages(venv)
     start = time.monotonic()
     with tempfile.TemporaryFile(prefix="tmgg-env-") as archive:
         tar = subprocess.Popen(["tar", "-C", str(source), "-cf", "-", "."], stdout=subprocess.PIPE)
-        squeeze = zlib.compressobj(1, zlib.DEFLATED, 31)  # gzip framing, fastest level
         digest = hashlib.sha256()
-        size = 0
-        for block in iter(lambda: tar.stdout.read(CHUNK), b""):
-            piece = squeeze.compress(block)
+        for piece in _gzip(tar.stdout):
             archive.write(piece)
             digest.update(piece)
-            size += len(piece)
-        piece = squeeze.flush()
-        archive.write(piece)
-        digest.update(piece)
-        size += len(piece)
+        size = archive.tell()
         if tar.wait() != 0:
             raise ShareError(f"tar could not read {source}")
         sha = digest.hexdigest()
@@ -221,17 +227,16 @@ def publish(cache: Cache, lock_digest: str, venv: Path, tag: str) -> str:
         cache.put(f"cas/{sha}", archive, size)
     # The entry goes in last, so a reader never finds one whose archive is missing.
     entry = encode_action_result(ARCHIVE_NAME, sha, size)
-    cache.put(f"ac/{key}", entry, len(entry))
+    cache.put(f"ac/{entry_key(lock_digest, tag)}", entry, len(entry))
     return f"published the environment for lock {lock_digest[:12]} ({tag}): {size / 1e6:.0f} MB in {time.monotonic() - start:.0f} s"
 
 
 def fetch(cache: Cache, lock_digest: str, destination: Path, tag: str) -> str:
     """Unpacks the cached site-packages into `destination` (which must be empty or absent)."""
-    response = cache.get(f"ac/{entry_key(lock_digest, tag)}")
-    if response is None:
+    found = lookup(cache, lock_digest, tag)
+    if found is None:
         raise LookupError(f"the cache holds no environment for lock {lock_digest[:12]} ({tag})")
-    with response:
-        sha, size = decode_action_result(response.read(), ARCHIVE_NAME)
+    sha, size = found
     body = cache.get(f"cas/{sha}")
     if body is None:
         raise LookupError(f"the cache lost the archive of lock {lock_digest[:12]} (evicted)")
@@ -297,7 +302,7 @@ def _cache_from_environment() -> Cache:
     return Cache(url, header)
 
 
-def _default_lock_digest() -> str:
+def lock_digest_of_workspace() -> str:
     return hashlib.sha256((WORKSPACE / "tools/python/requirements.lock").read_bytes()).hexdigest()
 
 
@@ -313,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, help="the environment to publish (default: the shared one for the lock)")
     parser.add_argument("--into", type=Path, help="fetch: the empty site-packages folder to unpack into")
     args = parser.parse_args(argv)
-    lock_digest = args.lock_digest or _default_lock_digest()
+    lock_digest = args.lock_digest or lock_digest_of_workspace()
     tag = interpreter_tag()
     try:
         if args.command == "fetch":
@@ -327,12 +332,11 @@ def main(argv: list[str] | None = None) -> int:
             _say(publish(_cache_from_environment(), lock_digest, venv, tag))
         else:
             cache = _cache_from_environment()
-            response = cache.get(f"ac/{entry_key(lock_digest, tag)}")
-            if response is None:
+            found = lookup(cache, lock_digest, tag)
+            if found is None:
                 _say(f"the cache holds no environment for lock {lock_digest[:12]} ({tag})")
                 return ABSENT
-            with response:
-                sha, size = decode_action_result(response.read(), ARCHIVE_NAME)
+            sha, size = found
             held = cache.has(f"cas/{sha}")
             _say(f"lock {lock_digest[:12]} ({tag}): archive {sha[:12]}, {size / 1e6:.0f} MB, {'held' if held else 'evicted'}")
             return 0 if held else ABSENT

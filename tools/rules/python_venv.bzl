@@ -30,7 +30,7 @@ py_runtime(
 """
 
 def _discard(rctx, target):
-    # A failed build leaves no half-made environment (a gigabyte) behind.
+    # Leaves no half-made or surplus environment (a gigabyte) behind.
     rctx.execute(["rm", "-rf", target])
 
 def _fail(message):
@@ -65,13 +65,8 @@ def _fetch_venv(rctx, python, target, digest):
     made = rctx.execute([python, "-m", "venv", "--clear", "--without-pip", target], quiet = True)
     if made.return_code != 0:
         return False
-    fetched = rctx.execute(
-        [python, rctx.path(rctx.attr._share), "fetch", "--lock-digest", digest, "--into", target + "/lib/python%s/site-packages" % rctx.attr.python_version],
-        timeout = rctx.attr.timeout,
-        # Its one line (fetched, or why not) is shown to the user.
-        quiet = False,
-    )
-    return fetched.return_code == 0
+    into = target + "/lib/python%s/site-packages" % rctx.attr.python_version
+    return _run_share(rctx, python, "fetch", "--lock-digest", digest, "--into", into) == 0
 
 def _publish_venv(rctx, python, target, digest):
     """Puts a freshly built environment in the remote cache, when this run may write to it."""
@@ -79,11 +74,11 @@ def _publish_venv(rctx, python, target, digest):
         return
     rctx.report_progress("publishing the environment to the remote cache")
     # A failure is reported by the script and costs nothing else: the environment is built.
-    rctx.execute(
-        [python, rctx.path(rctx.attr._share), "publish", "--lock-digest", digest, "--venv", target],
-        timeout = rctx.attr.timeout,
-        quiet = False,
-    )
+    _run_share(rctx, python, "publish", "--lock-digest", digest, "--venv", target)
+
+def _run_share(rctx, python, *args):
+    """Runs tools/python/env_share.py; its one line (done, or why not) is shown to the user."""
+    return rctx.execute([python, rctx.path(rctx.attr._share)] + list(args), timeout = rctx.attr.timeout, quiet = False).return_code
 
 def _build_venv(rctx, python, lock, target, digest):
     """Creates a virtual environment at `target` from the lock: from the remote cache, else with pip."""
@@ -179,7 +174,7 @@ def _python_venv_impl(rctx):
             _build_venv(rctx, python, lock, scratch, digest)
             # Atomic: a concurrent build that finished first wins, and this one is dropped.
             if rctx.execute(["mv", "-T", scratch, shared]).return_code != 0:
-                rctx.execute(["rm", "-rf", scratch])
+                _discard(rctx, scratch)
         rctx.symlink(shared, "venv")
 
     rctx.file("lock.sha256", digest + "\n")
