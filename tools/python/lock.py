@@ -25,7 +25,8 @@ import tomllib
 from pathlib import Path
 
 LOCK = Path("tools/python/requirements.lock")
-EXTRAS = ("test",)
+# The logger extras are locked too: the tests exercise every logger option offline.
+EXTRAS = ("test", "tensorboard", "wandb")
 PIP_TOOLS = "pip-tools==7.6.2"
 HEADER_PREFIX = "# tmgg-lock-inputs: sha256="
 REFRESH = "python3 tools/python/lock.py"
