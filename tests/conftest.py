@@ -2,7 +2,8 @@
 
 - Declares the markers (strict: an unknown marker is an error).
 - `--tmgg-case=ID` keeps only the parametrized cases whose id is ID, so one
-  Bazel target runs one runner or one config and nothing else.
+  Bazel target runs one runner or one config and nothing else; `--tmgg-sweep`
+  and `--tmgg-option` name the sweeps and options a target expands.
 - Points tmgg at the checkout's configs/ when neither Bazel nor an editable
   install says where they are (plain `pytest` from a fresh checkout).
 - Seeds Python's, numpy's and torch's random generators before every test, so
@@ -26,6 +27,7 @@ MARKERS = {
     "slow": "runs a runner as a subprocess (seconds each)",
     "config": "composes and instantiates one Hydra config",
     "runner": "runs one CLI runner for two training steps",
+    "sweep": "composes and instantiates one job of a runner's Hydra sweep",
 }
 
 
@@ -36,6 +38,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="ID",
         help="run only the parametrized cases with this id (repeatable); used by the Bazel targets",
+    )
+    parser.addoption(
+        "--tmgg-sweep",
+        action="append",
+        default=[],
+        metavar="CONFIG",
+        help="expand only this runner config's sweep (repeatable); used by the Bazel sweep targets",
+    )
+    parser.addoption(
+        "--tmgg-option",
+        action="append",
+        default=[],
+        metavar="HOST:GROUP=OPTION",
+        help="check only this config option case (repeatable); used by the Bazel option targets",
     )
 
 

@@ -4,27 +4,52 @@ Rationale:
     A runner that crashes on a cloud GPU costs dollars and hours; one that
     crashes here costs seconds. Each runner declared in pyproject.toml's
     `[project.scripts]` is started the way a user starts it (its entry point
-    in a fresh interpreter) with the quick-training overrides below.
+    in a fresh interpreter) with the quick-training overrides below: two
+    training steps at most, no logger, and checkpointing turned off the way a
+    user turns it off (`++trainer.enable_checkpointing=false`: Lightning adds
+    no checkpoint callback and train() drops tmgg's), so the test split is
+    scored with the weights training ended with.
 
 Assumptions:
     - Runners are `tmgg.runners:<name>` entry points, where <name> is a
       top-level config (`configs/<name>.yaml`, TestExperimentRunners) or a
-      stage config (`configs/stage/<name>.yaml`, TestStageRunners).
-    - Under Bazel, each target ships only its own runner's configs, so only
-      that runner is collected; `--tmgg-case` selects it.
+      stage config (`configs/stage/<name>.yaml`, TestStageRunners) run as
+      base_config_spectral with `+stage=<name>`.
+    - Hydra records the composed config in `<paths.output_dir>/.hydra/config.yaml`
+      (configs/hydra/default.yaml sets `hydra.run.dir` to `paths.output_dir`).
+    - A healthy run's stderr holds Lightning's notices (devices, the model
+      summary, "`Trainer.fit` stopped: `max_steps=2` reached.") and Python
+      warnings ("...: UserWarning: ..."), none of which names an error or
+      exception. The quick overrides give every runner more than MAX_STEPS
+      training batches an epoch, so the step limit, not max_epochs, ends fit.
+    - Under Bazel, each target ships only its own runner's configs and passes
+      `--tmgg-case=<script>-<config>`, which keeps that runner's training case
+      and its entry-point case (both parametrized with that id).
 
 Invariants checked for each runner:
-    exit code 0; no Python traceback on stderr; the output directory exists;
-    results.json exists and all its metrics are finite numbers. A run that
-    outlives RUNNER_TIMEOUT_S is killed and reported as a timeout of that
-    runner, with the tail of its output.
+    - Entry point (fast, no training): `<module>:<config>` resolves to a
+      callable made by make_runner for the runner's config, and a stage
+      runner's fixed overrides are exactly `+stage=<name>`.
+    - Two-step run: exit code 0; no stderr line matches ERROR_LINE (a
+      traceback, an exception's name, "<program>: error:", a logging record
+      at ERROR or CRITICAL); Lightning reports on stderr that fit stopped at
+      `max_steps=MAX_STEPS` (the run records no step count, so this stop
+      reason, printed with the trainer's own limit, is the evidence); the
+      output directory holds Hydra's record of the composed config, whose
+      `stage` is the stage's name for a stage runner and null otherwise;
+      results.json exists and all its metrics are finite numbers; no `*.ckpt`
+      file and no `checkpoints` folder exists anywhere under the test's
+      scratch folder. A run that outlives RUNNER_TIMEOUT_S is killed and
+      reported as a timeout of that runner, with the tail of its output.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -33,17 +58,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from omegaconf import OmegaConf
+
+from tmgg.runners import STAGE_BASE_CONFIG, make_runner
 
 RUNNER_TIMEOUT_S = 120
 TAIL_LINES = 40
+MAX_STEPS = 2
 # CPU by default; TMGG_TEST_ACCELERATOR=gpu runs the same checks on a GPU machine.
 ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
 
 QUICK_OVERRIDES = (
-    "trainer.max_steps=2",
+    f"trainer.max_steps={MAX_STEPS}",
     "trainer.val_check_interval=1",
     f"trainer.accelerator={ACCELERATOR}",
     "~logger",
+    "++trainer.enable_checkpointing=false",
     "data.batch_size=2",
     "data.num_workers=0",
     "++data.num_samples_per_graph=1",
@@ -51,6 +81,17 @@ QUICK_OVERRIDES = (
     "++data.num_val_samples=4",
     "++data.num_test_samples=4",
     "sweep=false",
+)
+
+# What Lightning prints on stderr when fit ends because the trainer reached its max_steps.
+STEP_LIMIT_REACHED = f"`Trainer.fit` stopped: `max_steps={MAX_STEPS}` reached."
+
+# Case-sensitive on purpose: "reconstruction error" in prose or a UserWarning is no error report.
+ERROR_LINE = re.compile(
+    r"Traceback \(most recent call last\)"  # a Python traceback
+    r"|\b\w*(?:Error|Exception)\b"  # "RuntimeError: boom", "Exception ignored in", Hydra's "Error executing job"
+    r"|\berror:"  # the runner's (and argparse's) "<program>: error: <message>"
+    r"|\b(?:ERROR|CRITICAL)\b"  # a logging record at those levels
 )
 
 
@@ -90,6 +131,10 @@ def declared_runners() -> list[Runner]:
     return runners
 
 
+def _is_stage(config: str) -> bool:
+    return (_config_root() / "stage" / f"{config}.yaml").is_file()
+
+
 def _runners_with(kind: str) -> list:
     configs = _config_root()
     folder = configs / "stage" if kind == "stage" else configs
@@ -117,7 +162,6 @@ def run_runner(runner: Runner, scratch: Path) -> tuple[subprocess.CompletedProce
         launcher,
         f"paths.output_dir={output_dir}",
         f"paths.results_dir={results_dir}",
-        f"hydra.run.dir={scratch / 'hydra'}",
         *QUICK_OVERRIDES,
     ]
     # The runner imports the same tmgg as this test: an editable install, Bazel's
@@ -146,22 +190,50 @@ def run_runner(runner: Runner, scratch: Path) -> tuple[subprocess.CompletedProce
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), output_dir, results_dir
 
 
-def assert_brief_training_succeeded(runner: Runner, scratch: Path) -> None:
+def assert_brief_training_succeeded(runner: Runner, scratch: Path, stage: str | None) -> None:
+    """Run ``runner`` for MAX_STEPS steps in ``scratch`` and check what it leaves behind.
+
+    Args:
+        runner: The runner to start.
+        scratch: An empty folder of the test's own; the run writes only below it.
+        stage: The `stage` the composed config must hold: the stage's name, or None.
+    """
     result, output_dir, results_dir = run_runner(runner, scratch)
     context = f"runner {runner.script} (config {runner.config})"
     assert result.returncode == 0, (
         f"{context} exited {result.returncode}.\n--- last lines of stderr ---\n{_tail(result.stderr)}"
     )
-    assert "Traceback (most recent call last)" not in result.stderr, (
-        f"{context} printed a traceback.\n--- last lines of stderr ---\n{_tail(result.stderr)}"
+    error_lines = [line for line in result.stderr.splitlines() if ERROR_LINE.search(line)]
+    assert not error_lines, (
+        f"{context} reported errors on stderr:\n"
+        + "\n".join(f"  {line}" for line in error_lines)
+        + f"\n--- last lines of stderr ---\n{_tail(result.stderr)}"
     )
+    # The run records no step count; Lightning's stop reason, which names the trainer's own limit, stands in.
+    assert STEP_LIMIT_REACHED in result.stderr, (
+        f"{context} did not report stopping at the step limit ({STEP_LIMIT_REACHED!r} is missing).\n"
+        f"--- last lines of stderr ---\n{_tail(result.stderr)}"
+    )
+
     assert output_dir.is_dir(), f"{context} did not create its output directory {output_dir}"
+    composed_file = output_dir / ".hydra" / "config.yaml"
+    assert composed_file.is_file(), f"{context} wrote no record of its composed config, {composed_file}"
+    recorded_stage = OmegaConf.load(composed_file).get("stage")
+    assert recorded_stage == stage, (
+        f"{context} ran with stage={recorded_stage!r}, expected {stage!r} (from {composed_file})"
+    )
+
     results_file = results_dir / "results.json"
     assert results_file.is_file(), f"{context} wrote no {results_file}"
     metrics = json.loads(results_file.read_text())["metrics"]
     assert metrics, f"{context} wrote no metrics to {results_file}"
     bad = {key: value for key, value in metrics.items() if not (isinstance(value, (int, float)) and math.isfinite(value))}
     assert not bad, f"{context} wrote non-finite metrics: {bad}"
+
+    checkpoints = sorted(path for path in scratch.rglob("*") if path.suffix == ".ckpt" or path.name == "checkpoints")
+    assert not checkpoints, (
+        f"{context} wrote checkpoints although checkpointing is off: {', '.join(map(str, checkpoints))}"
+    )
 
 
 @pytest.mark.integration
@@ -172,7 +244,7 @@ class TestExperimentRunners:
 
     @pytest.mark.parametrize("runner", _runners_with("experiment"))
     def test_runner_executes_brief_training(self, runner: Runner, tmp_path: Path) -> None:
-        assert_brief_training_succeeded(runner, tmp_path)
+        assert_brief_training_succeeded(runner, tmp_path, stage=None)
 
 
 @pytest.mark.integration
@@ -183,14 +255,26 @@ class TestStageRunners:
 
     @pytest.mark.parametrize("runner", _runners_with("stage"))
     def test_stage_runner_executes_brief_training(self, runner: Runner, tmp_path: Path) -> None:
-        assert_brief_training_succeeded(runner, tmp_path)
+        assert_brief_training_succeeded(runner, tmp_path, stage=runner.config)
 
 
 @pytest.mark.integration
-def test_every_runner_entry_point_imports() -> None:
-    """Fast smoke test: each entry point resolves to a callable without running it."""
-    import importlib
+@pytest.mark.parametrize("runner", [pytest.param(runner, id=runner.case_id) for runner in declared_runners()])
+def test_runner_entry_point_imports(runner: Runner) -> None:
+    """Fast smoke test: the entry point resolves to the runner made for its config, without running it.
 
-    for runner in declared_runners():
-        entry = getattr(importlib.import_module(runner.module), runner.config)
-        assert callable(entry), f"{runner.script}: {runner.module}:{runner.config} is not callable"
+    make_runner names a runner after the config it composes and writes the
+    config and its fixed overrides into the runner's docstring, so comparing
+    with a runner made for the expected config and overrides tells a stage
+    runner that lost its `+stage=<name>` (or any other runner) apart.
+    """
+    entry = getattr(importlib.import_module(runner.module), runner.config)
+    assert callable(entry), f"{runner.script}: {runner.module}:{runner.config} is {entry!r}, not callable"
+    if _is_stage(runner.config):
+        expected = make_runner(STAGE_BASE_CONFIG, (f"+stage={runner.config}",))
+    else:
+        expected = make_runner(runner.config)
+    assert (entry.__name__, entry.__doc__) == (expected.__name__, expected.__doc__), (
+        f"{runner.script}: {runner.module}:{runner.config} is the runner {entry.__name__!r} "
+        f"({entry.__doc__!r}), not {expected.__name__!r} ({expected.__doc__!r})"
+    )

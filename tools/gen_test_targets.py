@@ -2,7 +2,9 @@
 """Generate tests/targets.bzl: what each Bazel test target reads.
 
 For every runner in pyproject.toml's `[project.scripts]`, every base config
-(`configs/*.yaml`), every stage config (`configs/stage/*.yaml`) and every unit
+(`configs/*.yaml`), every stage config (`configs/stage/*.yaml`), every runner
+whose launch is a Hydra sweep (one target for all its jobs), every config group
+with options that no launch loads (one target for those options) and every unit
 test folder, it records the exact config files and tmgg source files the target
 needs, derived from the real compositions and imports:
 
@@ -33,6 +35,8 @@ REFRESH = "bazel run //tools:gen_test_targets"
 STAGE_BASE = "base_config_spectral"
 CONFIG_TEST = "tests/test_config_composition.py"
 RUNNER_TEST = "tests/test_runner_integration.py"
+SWEEP_TEST = "tests/test_sweep_jobs.py"
+OPTION_TEST = "tests/test_config_options.py"
 # Repository paths named in a test's string literals become that test's data.
 PATH_LITERAL = re.compile(r"^(?:configs|tools|src)/[\w./-]+$|^(?:pyproject\.toml|MODULE\.bazel|WORKSPACE)$")
 
@@ -339,7 +343,63 @@ def generate(workspace: Workspace) -> dict[str, dict]:
             "configs": configs[config]["configs"],
             "srcs": graph.files(modules),
         }
-    return {"RUNNER_TARGETS": runners, "CONFIG_TARGETS": configs, "UNIT_TARGETS": unit_targets(workspace, graph)}
+    return {
+        "RUNNER_TARGETS": runners,
+        "CONFIG_TARGETS": configs,
+        "SWEEP_TARGETS": sweep_targets(workspace, graph, compositions),
+        "OPTION_TARGETS": option_targets(workspace, graph, compositions),
+        "UNIT_TARGETS": unit_targets(workspace, graph),
+    }
+
+
+def _jobs_inputs(graph: ImportGraph, compositions: Compositions, jobs, test_modules: set[str]) -> dict[str, list[str]]:
+    """The config files and sources that checking `jobs` reads."""
+    files: set[str] = set()
+    targets: set[str] = set()
+    for job in jobs:
+        overrides = [*job.hydra_overrides, *job.overrides]
+        try:
+            files.update(compositions.config_files(job.config_name, overrides))
+            targets |= compositions.targets(job.config_name, overrides)
+        except Exception as error:  # Hydra and YAML errors alike: name the job, keep the message.
+            raise SystemExit(f"tmgg: cannot compose job {job.id}: {type(error).__name__}: {error}") from None
+    return {"configs": sorted(files), "srcs": graph.files(test_modules | target_modules(graph, targets))}
+
+
+def sweep_targets(workspace: Workspace, graph: ImportGraph, compositions: Compositions) -> dict[str, dict]:
+    """One target per runner config whose launch is a Hydra sweep, checking each of its jobs."""
+    from tmgg.runners.config_options import launch_labels, sweep_plan
+
+    test_modules = graph.test_file_imports(workspace.root / SWEEP_TEST)
+    targets = {}
+    for label in launch_labels(workspace.configs):
+        plan = sweep_plan(label, workspace.configs)
+        if plan.multirun:
+            inputs = _jobs_inputs(graph, compositions, plan.jobs, test_modules)
+            targets[f"{label}_sweep"] = {"sweep": label, "jobs": len(plan.jobs), **inputs}
+    return targets
+
+
+def option_targets(workspace: Workspace, graph: ImportGraph, compositions: Compositions) -> dict[str, dict]:
+    """One target per config group whose options no launch loads, checking each option."""
+    from tmgg.runners.config_options import uncovered_options
+
+    cases, unplaceable = uncovered_options(workspace.configs)
+    if unplaceable:
+        raise SystemExit(
+            f"tmgg: no runner's config chooses from the group of {', '.join(unplaceable)}, so no test "
+            "exercises it: add the group to a config's defaults list, or remove the file"
+        )
+    test_modules = graph.test_file_imports(workspace.root / OPTION_TEST)
+    by_group: dict[str, list] = {}
+    for case in cases:
+        by_group.setdefault(case.group, []).append(case)
+    targets = {}
+    for group, group_cases in sorted(by_group.items()):
+        jobs = [case.job(workspace.configs) for case in group_cases]
+        inputs = _jobs_inputs(graph, compositions, jobs, test_modules)
+        targets[f"options_{group.replace('/', '_')}"] = {"options": [case.id for case in group_cases], **inputs}
+    return targets
 
 
 def render(tables: dict[str, dict]) -> str:

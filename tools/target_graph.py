@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TABLES = ("CONFIG_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")
+TABLES = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")
 
 
 def load_targets(workspace: Path) -> dict[str, dict[str, dict]]:

@@ -6,8 +6,9 @@ else must be an AttributeError. A runner must end a bad command line with one
 line on stderr and exit status 2.
 Assumptions: TMGG_CONFIG_DIR points tmgg at the configs folder.
 Invariants: stage runners are base_config_spectral plus `+stage=<name>`; the
-`sweep` key decides multirun, a `_global_` stage may set it, `sweep=...` on the
-command line has the last word.
+`sweep` key decides Hydra's `hydra.mode` (multirun or not), a `_global_` stage
+may set it, `sweep=...` on the command line has the last word, and `-m` always
+means a multirun.
 """
 
 import os
@@ -18,7 +19,7 @@ from hydra.core.global_hydra import GlobalHydra
 
 import tmgg.runners
 from tmgg.runners import STAGE_BASE_CONFIG, make_runner, runner_for
-from tmgg.runners.factory import _sweep_requested
+from tmgg.runners.launch_plan import plan_launch
 
 pytestmark = pytest.mark.unit
 
@@ -27,8 +28,10 @@ pytestmark = pytest.mark.unit
 def configs(tmp_path, monkeypatch):
     root = tmp_path / "configs"
     (root / "stage").mkdir(parents=True)
-    (root / "base_config_toy.yaml").write_text("name: toy\nsweep: false\nvalue: 1\n")
-    (root / "grid_toy.yaml").write_text("name: grid\nsweep: true\n")
+    # The same rule as configs/hydra/default.yaml: `sweep` sets Hydra's mode.
+    mode = "hydra:\n  mode: ${tmgg.run_mode:${sweep}}\n"
+    (root / "base_config_toy.yaml").write_text("name: toy\nsweep: false\nvalue: 1\n" + mode)
+    (root / "grid_toy.yaml").write_text("name: grid\nsweep: true\n" + mode)
     (root / "stage" / "toy_stage.yaml").write_text("# @package _global_\nstage: toy_stage\n")
     (root / "stage" / "toy_sweep.yaml").write_text("# @package _global_\nsweep: true\n")
     monkeypatch.setenv("TMGG_CONFIG_DIR", str(root))
@@ -65,11 +68,12 @@ def test_unknown_and_private_names_are_attribute_errors(configs) -> None:
         ("base_config_toy", ["+stage=toy_sweep"], True),
         ("base_config_toy", ["+stage=toy_sweep", "sweep=false"], False),
         ("base_config_toy", ["+stage=toy_stage"], False),
-        ("grid_toy", ["~sweep"], False),
+        ("base_config_toy", ["-m"], True),
+        ("grid_toy", ["--multirun", "sweep=false"], True),
     ],
 )
-def test_sweep_flag_follows_config_stage_and_command_line(configs, config_name, arguments, expected) -> None:
-    assert _sweep_requested(config_name, arguments) is expected
+def test_multirun_follows_config_stage_and_command_line(configs, config_name, arguments, expected) -> None:
+    assert plan_launch(config_name, arguments).multirun is expected
 
 
 def test_bad_override_exits_2_with_one_line(configs, tmp_path, monkeypatch, capsys) -> None:

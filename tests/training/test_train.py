@@ -7,7 +7,7 @@ Assumptions: the tmgg data, noise and model classes of the shared contract exist
 two training steps on 8-node graphs take well under a second.
 Invariants: checkpoints load with torch.load(weights_only=True) (no objects in
 hparams); a LearningRateMonitor is dropped when there is no logger, a progress
-bar when the bar is disabled.
+bar when the bar is disabled, the checkpoint callback when checkpointing is off.
 """
 
 import json
@@ -126,3 +126,13 @@ def test_interrupted_run_raises_keyboard_interrupt_and_records_nothing(
     with pytest.raises(KeyboardInterrupt):
         train(_config(tmp_path))
     assert not (tmp_path / "results" / "results.json").exists()
+
+
+def test_checkpointing_off_drops_the_checkpoint_callback_and_writes_none(tmp_path) -> None:
+    cfg = _config(tmp_path)
+    cfg.trainer.enable_checkpointing = False
+    metrics = train(cfg)
+    assert all(math.isfinite(value) for value in metrics.values())
+    written = sorted(str(path) for path in tmp_path.rglob("*") if path.suffix == ".ckpt" or path.name == "checkpoints")
+    assert not written, f"checkpointing was off, yet these were written: {written}"
+    assert json.loads((tmp_path / "results" / "results.json").read_text())["files"]["checkpoint"] == ""

@@ -8,7 +8,7 @@ targets that list it.
 
 _PYTEST_MAIN = "//tools/pytest:pytest_main.py"
 
-def tmgg_pytest(name, tests, srcs = [], configs = [], cases = [], data = [], **kwargs):
+def tmgg_pytest(name, tests, srcs = [], configs = [], cases = [], data = [], pytest_args = [], **kwargs):
     """One py_test that runs pytest on `tests`, optionally limited to some cases.
 
     Args:
@@ -18,6 +18,7 @@ def tmgg_pytest(name, tests, srcs = [], configs = [], cases = [], data = [], **k
       configs: the config files (labels) the tests load.
       cases: parametrized case ids to keep (`--tmgg-case`); empty keeps all.
       data: other files the tests read.
+      pytest_args: further arguments for pytest, e.g. `--tmgg-sweep=stage4_benchmarks`.
       **kwargs: passed to py_test (size, timeout, tags, ...).
     """
     native.py_library(
@@ -33,7 +34,7 @@ def tmgg_pytest(name, tests, srcs = [], configs = [], cases = [], data = [], **k
         srcs = [_PYTEST_MAIN] + tests,
         main = _PYTEST_MAIN,
         args = ["$(rootpath %s)" % test for test in tests if test.endswith(".py") and "conftest" not in test] +
-               ["--tmgg-case=" + case for case in cases],
+               ["--tmgg-case=" + case for case in cases] + pytest_args,
         data = configs + data,
         deps = [":" + name + "_code"],
         legacy_create_init = False,
@@ -60,6 +61,53 @@ def config_tests(targets, **kwargs):
             tags = ["integration", "config"],
             **kwargs
         )
+
+def _job_tests(targets, test, flag, key, tags, **kwargs):
+    """One small target per entry of `targets`, running `test` with `--<flag>=<value>` for each spec[key]."""
+    for name, spec in targets.items():
+        values = spec[key] if type(spec[key]) == "list" else [spec[key]]
+        tmgg_pytest(
+            name = name,
+            tests = [test, "conftest.py"],
+            srcs = spec["srcs"],
+            configs = spec["configs"],
+            pytest_args = ["--%s=%s" % (flag, value) for value in values],
+            size = "small",
+            tags = tags,
+            **kwargs
+        )
+
+def sweep_tests(targets, **kwargs):
+    """One `sweep` target per runner whose launch is a Hydra sweep: each job is a case.
+
+    Args:
+      targets: {target name: {"sweep": runner config, "srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      **kwargs: passed to every py_test.
+    """
+    _job_tests(
+        targets,
+        "test_sweep_jobs.py",
+        "tmgg-sweep",
+        "sweep",
+        ["integration", "config", "sweep"],
+        **kwargs
+    )
+
+def option_tests(targets, **kwargs):
+    """One target per config group whose options no runner loads: each option is a case.
+
+    Args:
+      targets: {target name: {"options": [case ids], "srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      **kwargs: passed to every py_test.
+    """
+    _job_tests(
+        targets,
+        "test_config_options.py",
+        "tmgg-option",
+        "options",
+        ["integration", "config"],
+        **kwargs
+    )
 
 def runner_tests(targets, **kwargs):
     """One `runner` target per CLI runner; its pytest timeout (120 s) fires before Bazel's.

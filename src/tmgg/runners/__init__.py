@@ -14,12 +14,36 @@ Adding a runner is adding its config (and its line in ``[project.scripts]``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from tmgg.runners.factory import make_runner
 
 STAGE_BASE_CONFIG = "base_config_spectral"
 
-__all__ = ["STAGE_BASE_CONFIG", "make_runner", "runner_for"]
+__all__ = ["STAGE_BASE_CONFIG", "make_runner", "runner_arguments", "runner_for"]
+
+
+def runner_arguments(name: str, configs: Path | None = None) -> tuple[str, tuple[str, ...]]:
+    """The config a runner composes and its fixed overrides.
+
+    Args:
+        name: A top-level config name or a stage name.
+        configs: the configs folder; default: :func:`tmgg.paths.config_dir`.
+
+    Returns:
+        ``(config name, fixed overrides)``, e.g. ``("base_config_spectral", ("+stage=stage1_poc",))``.
+
+    Raises:
+        AttributeError: if no config of that name exists.
+    """
+    from tmgg.paths import config_dir
+
+    configs = configs or config_dir()
+    if (configs / f"{name}.yaml").is_file():
+        return name, ()
+    if (configs / "stage" / f"{name}.yaml").is_file():
+        return STAGE_BASE_CONFIG, (f"+stage={name}",)
+    raise AttributeError(f"module {__name__!r} has no runner {name!r}: no configs/{name}.yaml or configs/stage/{name}.yaml")
 
 
 def runner_for(name: str) -> Callable[[], None]:
@@ -42,11 +66,7 @@ def runner_for(name: str) -> Callable[[], None]:
         # Without configs no name can be checked; the runner reports the missing
         # folder in one line when called, which beats a bare ImportError.
         return make_runner(name)
-    if (configs / f"{name}.yaml").is_file():
-        return make_runner(name)
-    if (configs / "stage" / f"{name}.yaml").is_file():
-        return make_runner(STAGE_BASE_CONFIG, (f"+stage={name}",))
-    raise AttributeError(f"module {__name__!r} has no runner {name!r}: no configs/{name}.yaml or configs/stage/{name}.yaml")
+    return make_runner(*runner_arguments(name, configs))
 
 
 def __getattr__(name: str) -> Callable[[], None]:

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 EXIT_CONFIG_ERROR = 2
 EXIT_INTERRUPTED = 130
-_MULTIRUN_FLAGS = ("-m", "--multirun")
 
 
 class _ReportedError(BaseException):
@@ -36,7 +35,8 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
 
     The entry point runs ``hydra.main`` on the config, with ``overrides`` placed
     before the command line's own, so the user can still change anything. When
-    ``sweep`` is true it runs a Hydra multirun over ``hydra.sweeper.params``.
+    ``sweep`` is true, Hydra's ``hydra.mode`` is MULTIRUN (configs/hydra/default.yaml)
+    and Hydra runs a multirun over ``hydra.sweeper.params``; ``-m`` always does.
     Errors a user can cause (an unknown key or config name, a wrong type, a
     model larger than the graphs) end the process with one line on stderr and
     exit status 2; an interrupt ends it with status 130. Neither leaves a
@@ -64,8 +64,6 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
         show_traceback = os.environ.get("HYDRA_FULL_ERROR") == "1"
         try:
             main = _hydra_main(config_name)
-            if _sweep_requested(config_name, arguments) and not set(arguments) & set(_MULTIRUN_FLAGS):
-                arguments.insert(0, "--multirun")
             with _argv([sys.argv[0], *arguments]), _hydra_raises():
                 main()
             return
@@ -103,51 +101,10 @@ def _hydra_main(config_name: str) -> Callable[[], None]:
     import hydra
 
     from tmgg.paths import config_dir
+    from tmgg.runners.launch_plan import register_run_mode_resolver
 
+    register_run_mode_resolver()
     return hydra.main(config_path=str(config_dir()), config_name=config_name, version_base="1.3")(_task)
-
-
-def _sweep_requested(config_name: str, arguments: Sequence[str]) -> bool:
-    """The value ``sweep`` will have, read from the YAML files without composing the config.
-
-    It starts from ``configs/<config_name>.yaml``; a ``# @package _global_`` config
-    chosen on the command line (a stage, ``+stage=stage3_diversity``) may change
-    it, and an explicit ``sweep=...`` has the last word, as in Hydra.
-    """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    from tmgg.paths import config_dir
-
-    configs = config_dir()
-    sweep = _top_level_value(configs / f"{config_name}.yaml", "sweep", False)
-    try:
-        parsed = OverridesParser.create().parse_overrides([a for a in arguments if not a.startswith("-")])
-    except Exception:
-        # Hydra reports malformed overrides itself, in one line, when it composes.
-        return bool(sweep)
-    for override in parsed:
-        value = None if override.is_delete() else override.value()
-        if override.key_or_group != "sweep" and isinstance(value, str):
-            chosen = configs / override.key_or_group / f"{value}.yaml"
-            if chosen.is_file() and _is_global_package(chosen):
-                sweep = _top_level_value(chosen, "sweep", sweep)
-    for override in parsed:
-        if override.key_or_group == "sweep":
-            sweep = not override.is_delete() and override.value() is True
-    return bool(sweep)
-
-
-def _top_level_value(path: Path, key: str, default: object) -> object:
-    from omegaconf import OmegaConf
-
-    if not path.is_file():
-        return default
-    return OmegaConf.load(path).get(key, default)
-
-
-def _is_global_package(path: Path) -> bool:
-    with path.open(encoding="utf-8") as handle:
-        return any(line.replace(" ", "").strip() == "#@package_global_" for line in handle)
 
 
 @contextlib.contextmanager

@@ -66,7 +66,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
     datamodule = instantiate(cfg.data)
     model = instantiate(cfg.model)
     check_net_fits_data(model.net, datamodule.num_nodes)
-    loggers = [instantiate(node) for node in _nodes(cfg.get("logger"))]
+    loggers = [instantiate(node) for node in group_nodes(cfg.get("logger"))]
     trainer: pl.Trainer = instantiate(
         cfg.trainer, logger=loggers or False, callbacks=_callbacks(cfg, has_logger=bool(loggers))
     )
@@ -115,7 +115,7 @@ def _use_job_dir_in_multirun(cfg: DictConfig) -> None:
     cfg.paths.output_dir = job.runtime.output_dir
 
 
-def _nodes(group: Any) -> list[DictConfig]:
+def group_nodes(group: Any) -> list[DictConfig]:
     """The nodes of a ``name -> node`` group such as ``logger``; empty when removed or null."""
     if not group:
         return []
@@ -126,14 +126,18 @@ def _nodes(group: Any) -> list[DictConfig]:
 
 def _callbacks(cfg: DictConfig, has_logger: bool) -> list[Callback]:
     progress_bar = cfg.trainer.get("enable_progress_bar", True)
+    checkpointing = cfg.trainer.get("enable_checkpointing", True)
     callbacks = []
-    for node in _nodes(cfg.get("callbacks")):
+    for node in group_nodes(cfg.get("callbacks")):
         callback = instantiate(node)
-        # Lightning refuses a LearningRateMonitor without a logger, and a progress
-        # bar callback when the bar is disabled: drop them rather than fail.
+        # Lightning refuses a LearningRateMonitor without a logger, a progress bar
+        # callback when the bar is disabled, and a checkpoint callback when
+        # checkpointing is off: drop them rather than fail.
         if isinstance(callback, LearningRateMonitor) and not has_logger:
             continue
         if isinstance(callback, ProgressBar) and not progress_bar:
+            continue
+        if isinstance(callback, ModelCheckpoint) and not checkpointing:
             continue
         callbacks.append(callback)
     return callbacks

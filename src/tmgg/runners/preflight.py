@@ -1,0 +1,124 @@
+"""Preflight of a user's own command line: every job it would launch, checked before it reaches a GPU.
+
+Usage:
+    python -m tmgg.runners.preflight RUNNER [OVERRIDES...] [-m|--multirun] [--steps N]
+    tools/tmgg preflight RUNNER [OVERRIDES...]      (the same, as a cached Bazel test)
+
+RUNNER is a console script (``tmgg-stage4``) or a runner config (``stage4_benchmarks``).
+The command line is composed exactly as the runner would compose it, a
+multirun is expanded into its jobs by Hydra's own sweeper, and each job is
+checked like a config target (tmgg.runners.job_check); ``--steps N`` also
+trains each job for N steps on the CPU. Prints one line per job, ``ok`` or the
+error in one line naming the key or file, then a summary ending ``(exit N)``.
+
+Exit status: 0 every job passes; 1 some job fails; 2 bad input (an unknown
+runner, an override Hydra rejects, a sweep with no jobs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import tomllib
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        sys.exit(_finish(f"error: {message}", EXIT_BAD_INPUT))
+
+
+def runner_label(runner: str, configs: Path) -> str:
+    """The runner config of a console script (via pyproject.toml beside configs/), or ``runner`` itself."""
+    pyproject = configs.parent / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"] if pyproject.is_file() else {}
+    if runner in scripts:
+        return scripts[runner].partition(":")[2]
+    return runner
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _Parser(prog="preflight", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("runner", help="tmgg-stage4, tmgg-spectral, ... or a runner config name")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides, as on the runner's command line")
+    parser.add_argument("-m", "--multirun", action="store_true", help="launch a multirun, as the runner's -m")
+    parser.add_argument("--steps", type=int, default=0, help="also train each job for this many steps on the CPU")
+    args = parser.parse_intermixed_args(argv)
+
+    from tmgg.paths import ConfigDirNotFound, config_dir
+    from tmgg.runners import runner_arguments
+    from tmgg.runners.error_report import one_line
+    from tmgg.runners.launch_plan import LaunchError, plan_launch
+
+    try:
+        configs = config_dir()
+        label = runner_label(args.runner, configs)
+        config_name, fixed = runner_arguments(label, configs)
+    except (ConfigDirNotFound, AttributeError) as error:
+        return _finish(f"error: unknown runner {args.runner!r}: {error}", EXIT_BAD_INPUT)
+    command = [*fixed, *args.overrides, *(["--multirun"] if args.multirun else [])]
+    try:
+        plan = plan_launch(config_name, command, label)
+    except LaunchError as error:
+        return _finish(f"error: {one_line(error)}", EXIT_BAD_INPUT)
+    kind = f"a multirun of {len(plan.jobs)} jobs" if plan.multirun else "one job"
+    shown = " ".join([args.runner, *(["-m"] if args.multirun else []), *args.overrides])
+    print(f"preflight: {shown}: {kind}", flush=True)
+    failed = 0
+    scratch = Path(tempfile.mkdtemp(prefix="tmgg-preflight-", dir=os.environ.get("TEST_TMPDIR")))
+    try:
+        for number, job in enumerate(plan.jobs):
+            failed += not _check(job, scratch / str(number), args.steps, one_line)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    status = EXIT_FAILED if failed else EXIT_OK
+    return _finish(f"{len(plan.jobs) - failed} of {len(plan.jobs)} jobs ok, {failed} failed", status)
+
+
+def _check(job, scratch: Path, steps: int, one_line) -> bool:
+    from tmgg.runners.job_check import check_job
+
+    started = time.perf_counter()
+    try:
+        with _quiet():
+            check_job(job, scratch, steps=steps)
+    except Exception as error:  # every failure is reported as the job's one line
+        print(f"FAIL  {job.id}: {type(error).__name__}: {one_line(error)}", flush=True)
+        return False
+    print(f"ok    {job.id} ({time.perf_counter() - started:.1f} s)", flush=True)
+    return True
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Lightning's start-up notices and Python warnings off, so each job is one line."""
+    names = ("pytorch_lightning", "lightning_fabric", "lightning.pytorch")
+    levels = {name: logging.getLogger(name).level for name in names}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in names:
+            logging.getLogger(name).setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            for name, level in levels.items():
+                logging.getLogger(name).setLevel(level)
+
+
+def _finish(summary: str, status: int) -> int:
+    print(f"preflight: {summary} (exit {status})", flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Every config option that no runner selects is composed, built and run forward too.
+
+Rationale:
+    `trainer=cpu`, the TensorBoard and W&B loggers, the step scheduler, the
+    models and noises that no base config or sweep selects: a user picks them
+    on the command line, and nothing else would ever build them.
+
+Assumptions:
+    - An option is a config file that no runner's launch loads (neither its
+      single job nor any job of its sweep). tmgg.runners.config_options hosts
+      each in the launch whose defaults list chooses in the same group, closest
+      to it, and names the case `<host>:<group>=<option>`.
+    - Under Bazel each target passes its cases with `--tmgg-option=<id>`, so it
+      composes only its own configs.
+    - The loggers run offline, writing under tmp_path (W&B in offline mode).
+
+Invariants: each option's job passes the checks of tmgg.runners.job_check;
+every config file is loaded by some launch or hosted as an option, and a file
+that cannot be hosted is named.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tmgg.paths import config_dir
+from tmgg.runners.config_options import OptionCase, uncovered_options
+from tmgg.runners.job_check import check_job
+
+ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
+
+pytestmark = [pytest.mark.integration, pytest.mark.config]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "option" in metafunc.fixturenames:
+        given = metafunc.config.getoption("--tmgg-option")
+        cases = [OptionCase.parse(case) for case in given] if given else uncovered_options(config_dir())[0]
+        metafunc.parametrize("option", cases, ids=[case.id for case in cases])
+
+
+def test_option_builds_and_runs_forward(option: OptionCase, tmp_path: Path) -> None:
+    check_job(option.job(), tmp_path, ACCELERATOR)
