@@ -71,7 +71,7 @@ def check_resolves_as_launched(job: Job) -> None:
             OmegaConf.select(cfg, key, throw_on_missing=True)
 
 
-def test_overrides(scratch: Path, accelerator: str = "cpu") -> tuple[str, ...]:
+def check_overrides(scratch: Path, accelerator: str = "cpu") -> tuple[str, ...]:
     """Tiny data, outputs under ``scratch``, a single run on ``accelerator``."""
     return (
         *TINY_DATA,
@@ -91,7 +91,7 @@ def check_builds(job: Job, scratch: Path, accelerator: str = "cpu") -> None:
     from tmgg.training.config_checks import check_net_fits_data, check_targets
     from tmgg.training.train import group_nodes
 
-    with job.config(test_overrides(scratch, accelerator)) as full:
+    with job.config(check_overrides(scratch, accelerator)) as full:
         cfg = _task(full)
         missing = [key for key in REQUIRED_KEYS if key not in cfg]
         _require(not missing, f"the config lacks the required keys {missing}")
@@ -138,7 +138,7 @@ def check_trains(job: Job, scratch: Path, steps: int) -> None:
         "trainer.enable_progress_bar=false",
         "trainer.enable_model_summary=false",
     )
-    with job.config((*test_overrides(scratch), *quick)) as full:
+    with job.config((*check_overrides(scratch), *quick)) as full:
         train(_task(full))
 
 
