@@ -73,6 +73,7 @@ def _publish_venv(rctx, python, target, digest):
     if not rctx.os.environ.get("TMGG_ENV_CACHE_WRITE", ""):
         return
     rctx.report_progress("publishing the environment to the remote cache")
+
     # A failure is reported by the script and costs nothing else: the environment is built.
     _run_share(rctx, python, "publish", "--lock-digest", digest, "--venv", target)
 
@@ -100,6 +101,7 @@ def _pip_error(stderr):
     if not errors:
         return lines[-1] if lines else ""
     first = errors[0][len("ERROR:"):].strip().split(". ")[0]
+
     # e.g. "idna==3.10 from https://...whl#sha256=...:" under a hash mismatch
     named = [line.split(" from ")[0] for line in lines if "==" in line and " from " in line and not line.startswith("ERROR:")]
     return first + (" (" + ", ".join(named) + ")" if named else "")
@@ -148,6 +150,7 @@ def _pip_venv(rctx, python, lock, target):
 def _python_venv_impl(rctx):
     version = rctx.attr.python_version
     python = _find_python(rctx, version)
+
     # One interpreter start (a pyenv shim costs 0.3 s a call): the version, then whether venv works.
     probe = "import sys; print('%d.%d' % sys.version_info[:2], flush=True); import venv, ensurepip; print('venv')"
     found = rctx.execute([python, "-c", probe])
@@ -167,11 +170,13 @@ def _python_venv_impl(rctx):
     else:
         # One environment per lock digest and Python, shared by every checkout on the machine.
         shared = "%s/%s-py%s" % (shared_root, digest, version)
+
         # The folder appears only by the rename below, so its existence means a finished build.
         if not rctx.path(shared).exists:
             rctx.execute(["mkdir", "-p", shared_root])
             scratch = rctx.execute(["mktemp", "-d", shared_root + "/.build.XXXXXX"]).stdout.strip()
             _build_venv(rctx, python, lock, scratch, digest)
+
             # Atomic: a concurrent build that finished first wins, and this one is dropped.
             if rctx.execute(["mv", "-T", scratch, shared]).return_code != 0:
                 _discard(rctx, scratch)
