@@ -65,7 +65,7 @@ class Job:
         """The job's config (with its ``hydra`` node), composed with ``extra`` overrides last.
 
         Hydra's global state is set up for the composition (``${hydra:...}``
-        resolves inside the block) and cleared afterwards.
+        resolves inside the block) and restored afterwards.
 
         Args:
             extra: overrides applied after the job's own, e.g. a test's output paths.
@@ -79,8 +79,13 @@ class Job:
                 overrides=[*self.hydra_overrides, *self.overrides, *extra],
                 run_mode=_run_mode("RUN"),
             )
+            saved = HydraConfig.instance().cfg
             HydraConfig.instance().set_config(cfg)
-            yield cfg
+            try:
+                yield cfg
+            finally:
+                # train() reads HydraConfig: leave no job's config behind for the next caller.
+                HydraConfig.instance().cfg = saved
 
 
 @dataclass(frozen=True)
