@@ -3,8 +3,8 @@
 Rationale: other parts of tmgg (configs, training, runners) import models by these
 paths. Invariants: every name in each ``__all__`` exists; the package re-exports each
 family's models; every model
-exposes ``k`` or ``max_nodes`` as the contract says. The families are imported by name
-below so that Bazel's generated targets see them.
+exposes ``k`` or ``max_nodes`` as the contract says. The families are imported by the
+dotted paths configs and users write, so a package that stops importing fails here by name.
 """
 
 import importlib
