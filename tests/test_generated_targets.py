@@ -16,14 +16,17 @@ Invariants:
 """
 
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
+from runfiles import Runfiles
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(os.environ["TEST_SRCDIR"]) / "tmgg" if "TEST_SRCDIR" in os.environ else Path(__file__).resolve().parent.parent
+# Under Bazel, the checkout's files in the runfiles tree: the library finds the
+# main repository's folder there (`tmgg` under WORKSPACE, `_main` under bzlmod).
+_RUNFILES = Runfiles.Create()
+ROOT = Path(_RUNFILES.Rlocation("tmgg/pyproject.toml")).parent if _RUNFILES else Path(__file__).resolve().parent.parent
 
 
 def _generator():

@@ -59,6 +59,7 @@ from pathlib import Path
 
 import pytest
 from omegaconf import OmegaConf
+from runfiles import Runfiles
 
 from tmgg.runners import STAGE_BASE_CONFIG, make_runner
 
@@ -109,10 +110,11 @@ class Runner:
 
 
 def _workspace_root() -> Path:
-    srcdir = os.environ.get("TEST_SRCDIR")
-    if srcdir:
-        return Path(srcdir) / os.environ.get("TEST_WORKSPACE", "tmgg")
-    return Path(__file__).resolve().parent.parent
+    """The checkout, or under Bazel its files in the runfiles tree (`tmgg/` or, under bzlmod, `_main/`)."""
+    runfiles = Runfiles.Create()
+    if runfiles is None:
+        return Path(__file__).resolve().parent.parent
+    return Path(runfiles.Rlocation("tmgg/pyproject.toml")).parent
 
 
 def _config_root() -> Path:

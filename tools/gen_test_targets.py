@@ -12,7 +12,7 @@ needs, derived from the real compositions and imports:
 - sources: each `_target_` of the composed config, resolved to the module that
   defines it, plus the test file's imports, closed over tmgg's import graph
   (parsed, never imported; package `__init__` files export lazily through
-  tmgg.lazy, so importing one model does not import its siblings).
+  `lazy_loader.attach`, so importing one model does not import its siblings).
 
 Usage:
     bazel run //tools:gen_test_targets          # rewrite tests/targets.bzl
@@ -37,6 +37,7 @@ CONFIG_TEST = "tests/test_config_composition.py"
 RUNNER_TEST = "tests/test_runner_integration.py"
 SWEEP_TEST = "tests/test_sweep_jobs.py"
 OPTION_TEST = "tests/test_config_options.py"
+FRESHNESS_TEST = "tests/test_generated_targets.py"
 # Repository paths named in a test's string literals become that test's data.
 PATH_LITERAL = re.compile(r"^(?:configs|tools|src)/[\w./-]+$|^(?:pyproject\.toml|MODULE\.bazel|WORKSPACE)$")
 
@@ -69,8 +70,8 @@ class ImportGraph:
     """tmgg's modules and the tmgg modules each one imports, read from source alone.
 
     Nothing is imported: modules are files under src/, imports are parsed, and
-    the packages' lazy exports (tmgg.lazy.lazy_exports) are read from their
-    `__init__.py`. So the generator needs Hydra, but not torch.
+    the packages' lazy exports (`lazy_loader.attach(__name__, submod_attrs={...})`,
+    SPEC 1) are read from their `__init__.py`. So the generator needs Hydra, but not torch.
     """
 
     def __init__(self, workspace: Workspace) -> None:
@@ -90,22 +91,28 @@ class ImportGraph:
         return {".".join(parts[: i + 1]) for i in range(len(parts))}
 
     def _lazy_exports(self, package: str) -> dict[str, str]:
-        """{name: absolute module} from a package's `lazy_exports(__name__, {...})` call."""
+        """{name: absolute module} from a package's `lazy_loader.attach(__name__, submod_attrs={...})` call."""
         path = self.module_file(package)
         if path is None or path.name != "__init__.py":
             return {}
         for node in ast.walk(ast.parse(path.read_text())):
-            if (
+            if not (
                 isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "lazy_exports"
-                and len(node.args) == 2
-                and isinstance(node.args[1], ast.Dict)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "attach"
+                and getattr(node.func.value, "id", None) in ("lazy_loader", "lazy")
             ):
-                exports = {}
-                for key, value in zip(node.args[1].keys, node.args[1].values):
-                    module = value.value
-                    exports[key.value] = package + module if module.startswith(".") else module
-                return exports
+                continue
+            keywords = {kw.arg: kw.value for kw in node.keywords}
+            submod_attrs = node.args[2] if len(node.args) > 2 else keywords.get("submod_attrs")
+            if not isinstance(submod_attrs, ast.Dict):
+                return {}
+            # Keys are submodules relative to the package; values list the names each defines.
+            return {
+                name.value: f"{package}.{submodule.value}"
+                for submodule, names in zip(submod_attrs.keys, submod_attrs.values)
+                for name in names.elts
+            }
         return {}
 
     def defining_module(self, base: str, name: str) -> str:
@@ -285,22 +292,32 @@ def yaml_targets(paths: list[Path]) -> set[str]:
 
 
 def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
-    """One target per top-level test folder (tests/models, tests/data, ...).
+    """One target per top-level test folder (tests/models, tests/data, ...), and unit_tmgg.
 
     A folder's files share one interpreter, so the import of torch and
     Lightning (the floor of every test process) is paid once per folder.
     """
     tests_root = workspace.root / "tests"
     folders = sorted({path.relative_to(tests_root).parts[0] for path in tests_root.rglob("test_*.py")})
+    groups = {
+        f"unit_{name}": sorted(p for p in (tests_root / name).rglob("*.py") if "__pycache__" not in p.parts)
+        for name in folders
+        if (tests_root / name).is_dir()
+    }
+    # Tests of src/tmgg's top-level modules (tests/test_paths.py) sit beside the integration
+    # families; those that no other target runs share one target.
+    owned = {CONFIG_TEST, RUNNER_TEST, SWEEP_TEST, OPTION_TEST, FRESHNESS_TEST}
+    top_level = sorted(p for p in tests_root.glob("test_*.py") if workspace.rel(p) not in owned)
+    if top_level:
+        groups["unit_tmgg"] = top_level
     targets = {}
-    for folder in (tests_root / name for name in folders if (tests_root / name).is_dir()):
-        files = sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
-        files.append(tests_root / "conftest.py")
+    for name, files in groups.items():
+        files = [*files, tests_root / "conftest.py"]
         named = named_files(workspace, files)
         modules = set().union(*(graph.test_file_imports(path) for path in files))
         modules |= target_modules(graph, yaml_targets(named))
         labels = [workspace.label(path) for path in named]
-        targets[f"unit_{folder.name}"] = {
+        targets[name] = {
             "tests": sorted(workspace.label(path, "tests") for path in files),
             "srcs": graph.files(modules),
             "configs": [label for label in labels if label.startswith("//:configs/")],

@@ -4,8 +4,9 @@ The configs live in the repository's top-level ``configs/`` folder. Code never
 walks up ``__file__`` to find them; it asks, in order:
 
 1. ``TMGG_CONFIG_DIR``, when set (absolute, or relative to the working directory);
-2. Bazel runfiles (``RUNFILES_DIR``, ``TEST_SRCDIR`` or ``RUNFILES_MANIFEST_FILE``),
-   for ``bazel test`` and ``bazel run``;
+2. Bazel runfiles, for ``bazel test`` and ``bazel run``, through the ``bazel-runfiles``
+   library: it maps the repository name ``tmgg`` to the folder Bazel gave the main
+   repository in the runfiles tree (``tmgg`` under WORKSPACE, ``_main`` under bzlmod);
 3. the source checkout recorded by an editable install (``pip install -e .``).
 """
 
@@ -17,30 +18,39 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-WORKSPACE_NAME = "tmgg"
+from runfiles import Runfiles
+
+# workspace(name = ...) in WORKSPACE and module(name = ...) in MODULE.bazel.
+REPOSITORY = "tmgg"
 
 
 class ConfigDirNotFound(RuntimeError):
     """No configs/ folder could be located."""
 
 
-def _runfiles_roots() -> list[Path]:
-    roots = [Path(os.environ[var]) for var in ("RUNFILES_DIR", "TEST_SRCDIR") if os.environ.get(var)]
-    manifest = os.environ.get("RUNFILES_MANIFEST_FILE")
-    if manifest:
-        # `bazel run` names the manifest `<binary>.runfiles_manifest` (or `<binary>.runfiles/MANIFEST`);
-        # the runfiles tree sits beside it.
-        path = Path(manifest)
-        roots.append(path.parent if path.name == "MANIFEST" else path.with_name(path.name.removesuffix("_manifest")))
-    return roots
+def _configs_in(runfiles: Runfiles) -> Path | None:
+    # The configs belong to the main repository, whose canonical name is "". Saying so
+    # spares the library from guessing the caller's repository from the call stack,
+    # which fails when tmgg is imported from outside the runfiles tree.
+    located = runfiles.Rlocation(f"{REPOSITORY}/configs", source_repo="")
+    return Path(located) if located and os.path.isdir(located) else None
 
 
 def _from_runfiles() -> Path | None:
-    for root in _runfiles_roots():
-        candidate = root / WORKSPACE_NAME / "configs"
-        if candidate.is_dir():
-            return candidate
-    return None
+    try:
+        runfiles = Runfiles.Create()
+    except OSError:  # RUNFILES_MANIFEST_FILE names a file that is gone: no runfiles
+        return None
+    if runfiles is None:  # neither RUNFILES_DIR nor RUNFILES_MANIFEST_FILE: not under Bazel
+        return None
+    found = _configs_in(runfiles)
+    if found is None:
+        # A manifest lists files, never folders, so it has no entry for configs/. `bazel run`
+        # hands its binary the manifest; the tree it describes, if built, sits beside it.
+        tree = runfiles.EnvVars().get("RUNFILES_DIR")
+        if tree and os.path.isdir(tree):
+            found = _configs_in(Runfiles.CreateDirectoryBased(tree))
+    return found
 
 
 def _from_editable_install() -> Path | None:

@@ -13,16 +13,19 @@ Invariants:
     the Python versions are equal and match pyproject.toml's requires-python.
 """
 
-import os
 import re
 import tomllib
 from pathlib import Path
 
 import pytest
+from runfiles import Runfiles
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(os.environ["TEST_SRCDIR"]) / "tmgg" if "TEST_SRCDIR" in os.environ else Path(__file__).resolve().parents[2]
+# Under Bazel, the checkout's files in the runfiles tree: the library finds the
+# main repository's folder there (`tmgg` under WORKSPACE, `_main` under bzlmod).
+_RUNFILES = Runfiles.Create()
+ROOT = Path(_RUNFILES.Rlocation("tmgg/pyproject.toml")).parent if _RUNFILES else Path(__file__).resolve().parents[2]
 
 
 def _value(path: str, pattern: str) -> str:

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.unit
 
 
 def _target(cls: type) -> str:
-    # Imported classes rather than strings, so tools that follow imports see what this test needs.
+    # Taken from the classes, not typed as strings: a class renamed or moved fails this module's
+    # import, by name, instead of surfacing as an InstantiationException deep inside train().
     return f"{cls.__module__}.{cls.__qualname__}"
 
 

@@ -4,20 +4,22 @@ Names load on first use: the DataModules import pytorch_lightning, which takes
 seconds, and a config that uses one generator needs none of the others.
 """
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "DenoisingDataModule": ".denoising_data_module",
-        "DenoisingDataset": ".denoising_dataset",
-        "ErdosRenyiGenerator": ".generators",
-        "GraphDataModule": ".graph_data_module",
-        "GraphGenerator": ".generators",
-        "RegularGenerator": ".generators",
-        "RingOfCliquesGenerator": ".generators",
-        "SBMGenerator": ".generators",
-        "SingleGraphDataModule": ".single_graph_data_module",
-        "TreeGenerator": ".generators",
+    submod_attrs={
+        "denoising_data_module": ["DenoisingDataModule"],
+        "denoising_dataset": ["DenoisingDataset"],
+        "generators": [
+            "ErdosRenyiGenerator",
+            "GraphGenerator",
+            "RegularGenerator",
+            "RingOfCliquesGenerator",
+            "SBMGenerator",
+            "TreeGenerator",
+        ],
+        "graph_data_module": ["GraphDataModule"],
+        "single_graph_data_module": ["SingleGraphDataModule"],
     },
 )

@@ -6,24 +6,17 @@ re-exported from their family on first use, so importing one family (as configs 
 e.g. ``tmgg.models.spectral.LinearPE``) does not load the others.
 """
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "BaseDenoiser": ".layers",
-        "check_adjacency": ".layers",
-        "DigressGraphTransformer": ".digress",
-        "GNN": ".gnn",
-        "GNNSymmetric": ".gnn",
-        "GraphFilterBank": ".spectral",
-        "HybridGNNTransformer": ".hybrid",
-        "LinearBaseline": ".baselines",
-        "LinearPE": ".spectral",
-        "MLPBaseline": ".baselines",
-        "MultiHeadAttentionDenoiser": ".attention",
-        "NodeVariantGNN": ".gnn",
-        "SpectralSelfAttention": ".spectral",
-        "TopKEigenLayer": ".layers",
+    submod_attrs={
+        "attention": ["MultiHeadAttentionDenoiser"],
+        "baselines": ["LinearBaseline", "MLPBaseline"],
+        "digress": ["DigressGraphTransformer"],
+        "gnn": ["GNN", "GNNSymmetric", "NodeVariantGNN"],
+        "hybrid": ["HybridGNNTransformer"],
+        "layers": ["BaseDenoiser", "check_adjacency", "TopKEigenLayer"],
+        "spectral": ["GraphFilterBank", "LinearPE", "SpectralSelfAttention"],
     },
 )

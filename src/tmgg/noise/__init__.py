@@ -1,15 +1,14 @@
 """Seeded, symmetric noise processes that corrupt adjacency matrices."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "EdgeFlipNoise": ".edge_flip_noise",
-        "GaussianNoise": ".gaussian_noise",
-        "make_noise": ".noise_registry",
-        "NOISE_TYPES": ".noise_registry",
-        "NoiseProcess": ".noise_process",
-        "RotationNoise": ".rotation_noise",
+    submod_attrs={
+        "edge_flip_noise": ["EdgeFlipNoise"],
+        "gaussian_noise": ["GaussianNoise"],
+        "noise_process": ["NoiseProcess"],
+        "noise_registry": ["make_noise", "NOISE_TYPES"],
+        "rotation_noise": ["RotationNoise"],
     },
 )

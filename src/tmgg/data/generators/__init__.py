@@ -1,15 +1,15 @@
 """Synthetic graph generators that sample seeded adjacency matrices."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "ErdosRenyiGenerator": ".erdos_renyi_generator",
-        "GraphGenerator": ".graph_generator",
-        "RegularGenerator": ".regular_generator",
-        "RingOfCliquesGenerator": ".ring_of_cliques_generator",
-        "SBMGenerator": ".sbm_generator",
-        "TreeGenerator": ".tree_generator",
+    submod_attrs={
+        "erdos_renyi_generator": ["ErdosRenyiGenerator"],
+        "graph_generator": ["GraphGenerator"],
+        "regular_generator": ["RegularGenerator"],
+        "ring_of_cliques_generator": ["RingOfCliquesGenerator"],
+        "sbm_generator": ["SBMGenerator"],
+        "tree_generator": ["TreeGenerator"],
     },
 )

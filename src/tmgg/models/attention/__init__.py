@@ -1,10 +1,10 @@
 """Self-attention denoisers over node embeddings."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "MultiHeadAttentionDenoiser": ".multi_head_attention_denoiser",
+    submod_attrs={
+        "multi_head_attention_denoiser": ["MultiHeadAttentionDenoiser"],
     },
 )

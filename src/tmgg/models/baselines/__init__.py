@@ -1,12 +1,12 @@
 """Non-equivariant baselines over the flattened adjacency."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "FlattenedBaseline": ".flattened_baseline",
-        "LinearBaseline": ".linear_baseline",
-        "MLPBaseline": ".mlp_baseline",
+    submod_attrs={
+        "flattened_baseline": ["FlattenedBaseline"],
+        "linear_baseline": ["LinearBaseline"],
+        "mlp_baseline": ["MLPBaseline"],
     },
 )

@@ -1,13 +1,13 @@
 """DiGress-style graph transformer with node, edge and global features."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "DigressGraphTransformer": ".digress_graph_transformer",
-        "DigressLayer": ".digress_layer",
-        "GraphPooling": ".graph_pooling",
-        "NodeEdgeAttention": ".node_edge_attention",
+    submod_attrs={
+        "digress_graph_transformer": ["DigressGraphTransformer"],
+        "digress_layer": ["DigressLayer"],
+        "graph_pooling": ["GraphPooling"],
+        "node_edge_attention": ["NodeEdgeAttention"],
     },
 )

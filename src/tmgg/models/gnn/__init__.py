@@ -1,12 +1,12 @@
 """Graph neural networks from polynomial graph filters."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "GNN": ".gnn",
-        "GNNSymmetric": ".gnn_symmetric",
-        "NodeVariantGNN": ".node_variant_gnn",
+    submod_attrs={
+        "gnn": ["GNN"],
+        "gnn_symmetric": ["GNNSymmetric"],
+        "node_variant_gnn": ["NodeVariantGNN"],
     },
 )

@@ -1,10 +1,10 @@
 """GNN and transformer combined, each switchable."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "HybridGNNTransformer": ".hybrid_gnn_transformer",
+    submod_attrs={
+        "hybrid_gnn_transformer": ["HybridGNNTransformer"],
     },
 )

@@ -1,27 +1,26 @@
 """Layers and checks shared by the model families."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "BaseDenoiser": ".base_denoiser",
-        "BilinearReadout": ".bilinear_readout",
-        "check_adjacency": ".argument_checks",
-        "check_attention_sizes": ".argument_checks",
-        "check_dropout": ".argument_checks",
-        "check_positive_int": ".argument_checks",
-        "GraphFilterStack": ".graph_filter_stack",
-        "NodeVariantGraphFilter": ".node_variant_graph_filter",
-        "normalised_shift": ".graph_shift",
-        "OuterProductReadout": ".outer_product_readout",
-        "PolynomialGraphFilter": ".polynomial_graph_filter",
-        "shift_powers": ".polynomial_graph_filter",
-        "spectral_radius": ".graph_shift",
-        "symmetrise": ".symmetric_part",
-        "SYMMETRY_ATOL": ".argument_checks",
-        "TopKEigenLayer": ".top_k_eigen_layer",
-        "TransformerBlock": ".transformer_block",
-        "unit_rms": ".top_k_eigen_layer",
+    submod_attrs={
+        "argument_checks": [
+            "check_adjacency",
+            "check_attention_sizes",
+            "check_dropout",
+            "check_positive_int",
+            "SYMMETRY_ATOL",
+        ],
+        "base_denoiser": ["BaseDenoiser"],
+        "bilinear_readout": ["BilinearReadout"],
+        "graph_filter_stack": ["GraphFilterStack"],
+        "graph_shift": ["normalised_shift", "spectral_radius"],
+        "node_variant_graph_filter": ["NodeVariantGraphFilter"],
+        "outer_product_readout": ["OuterProductReadout"],
+        "polynomial_graph_filter": ["PolynomialGraphFilter", "shift_powers"],
+        "symmetric_part": ["symmetrise"],
+        "top_k_eigen_layer": ["TopKEigenLayer", "unit_rms"],
+        "transformer_block": ["TransformerBlock"],
     },
 )

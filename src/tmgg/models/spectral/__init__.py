@@ -1,12 +1,12 @@
 """Denoisers that act on the leading eigenpairs of the noisy adjacency."""
 
-from tmgg.lazy import lazy_exports
+import lazy_loader
 
-__all__, __getattr__, __dir__ = lazy_exports(
+__getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    {
-        "GraphFilterBank": ".filter_bank",
-        "LinearPE": ".linear_pe",
-        "SpectralSelfAttention": ".spectral_self_attention",
+    submod_attrs={
+        "filter_bank": ["GraphFilterBank"],
+        "linear_pe": ["LinearPE"],
+        "spectral_self_attention": ["SpectralSelfAttention"],
     },
 )
