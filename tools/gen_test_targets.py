@@ -32,7 +32,6 @@ from pathlib import Path
 
 OUTPUT = Path("tests/targets.bzl")
 REFRESH = "bazel run //tools:gen_test_targets"
-STAGE_BASE = "base_config_spectral"
 CONFIG_TEST = "tests/test_config_composition.py"
 RUNNER_TEST = "tests/test_runner_integration.py"
 SWEEP_TEST = "tests/test_sweep_jobs.py"
@@ -239,18 +238,6 @@ def declared_runners(workspace: Workspace) -> dict[str, str]:
     return tomllib.loads((workspace.root / "pyproject.toml").read_text())["project"]["scripts"]
 
 
-def config_cases(workspace: Workspace) -> dict[str, list[str]]:
-    """{case id: overrides} for every base config and stage config."""
-    cases = {path.stem: [] for path in sorted(workspace.configs.glob("*.yaml"))}
-    for path in sorted((workspace.configs / "stage").glob("*.yaml")):
-        cases[path.stem] = [f"+stage={path.stem}"]
-    return cases
-
-
-def composition_name(case: str, overrides: list[str]) -> str:
-    return STAGE_BASE if overrides else case
-
-
 def _named_paths(tree: ast.AST) -> set[str]:
     """Repository paths a test names: "configs/..."-style literals and `config_dir() / "x"`."""
     named = set()
@@ -332,12 +319,16 @@ def generate(workspace: Workspace) -> dict[str, dict]:
     config_test_modules = graph.test_file_imports(workspace.root / CONFIG_TEST)
     runner_test_modules = graph.test_file_imports(workspace.root / RUNNER_TEST)
 
+    from tmgg.runners.config_options import launch_labels, single_job
+
     configs, targets_of = {}, {}
-    for case, overrides in config_cases(workspace).items():
-        name = composition_name(case, overrides)
+    # Each base and stage config as its runner launches it with sweep=false.
+    for case in launch_labels(workspace.configs):
         try:
-            targets = compositions.targets(name, overrides)
-            files = compositions.config_files(name, overrides)
+            job = single_job(case, configs=workspace.configs)
+            overrides = [*job.hydra_overrides, *job.overrides]
+            targets = compositions.targets(job.config_name, overrides)
+            files = compositions.config_files(job.config_name, overrides)
         except Exception as error:  # Hydra and YAML errors alike: name the config, keep the message.
             raise SystemExit(f"tmgg: cannot compose config {case}: {type(error).__name__}: {error}") from None
         configs[case] = {"configs": files, "srcs": graph.files(config_test_modules | target_modules(graph, targets))}
