@@ -37,6 +37,10 @@ from target_graph import FRESHNESS_TARGET as FRESHNESS  # noqa: E402
 from target_graph import affected, load_targets  # noqa: E402
 
 
+# The targets that check launch jobs without running a runner.
+LAUNCH_CHECKS = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS")
+
+
 @dataclass(frozen=True)
 class Fault:
     """One injected fault: replace the first `old` by `new` in `path`.
@@ -53,9 +57,9 @@ class Fault:
     culprit: str  # a regex every failed target's log must match
     also_red: tuple[str, ...] = ()
     quiet: tuple[str, ...] = (FRESHNESS,)
-    # The runner targets run one job with every output path overridden: faults in
-    # a sweep's other jobs or in a path they override are the config checks' to catch.
-    quiet_runners: bool = False
+    # Whole tables of targets that rerun but are not the fault's to catch, e.g. the
+    # runner targets, which run one job with every output path overridden.
+    quiet_tables: tuple[str, ...] = ()
 
 
 FAULTS = (
@@ -65,6 +69,8 @@ FAULTS = (
         old="import difflib\n",
         new="import difflib\nimport tmgg_drill_missing_module\n",
         culprit=r"No module named 'tmgg_drill_missing_module'",
+        # The launch checks import tmgg.runners (the runner factory) but never run a runner.
+        quiet_tables=LAUNCH_CHECKS,
     ),
     Fault(
         name="broken Hydra decorator (wrong config name)",
@@ -72,6 +78,7 @@ FAULTS = (
         old="config_name=config_name, version_base",
         new='config_name=config_name + "_typo", version_base',
         culprit=r"_typo",
+        quiet_tables=LAUNCH_CHECKS,
     ),
     Fault(
         name="invalid defaults list (names a missing config)",
@@ -199,7 +206,8 @@ FAULTS = (
         old="results_dir: ${paths.output_dir}",
         new="results_dir: ${paths.output_dirr}",
         culprit=r"output_dirr",
-        quiet_runners=True,
+        # The runners run one job with every output path overridden: the config checks' to catch.
+        quiet_tables=("RUNNER_TARGETS",),
     ),
 )
 
@@ -244,7 +252,8 @@ def drill(workspace: Path, disk_cache: Path, fault: Fault) -> tuple[list[str], s
     if fault.old not in original:
         return [], "", [f"{fault.path} no longer contains {fault.old!r}: update the drill"]
     inputs_changed = affected(workspace, fault.path)
-    quiet = set(fault.quiet) | (set(load_targets(workspace)["RUNNER_TARGETS"]) if fault.quiet_runners else set())
+    tables = load_targets(workspace)
+    quiet = set(fault.quiet).union(*(tables[table] for table in fault.quiet_tables))
     expected = (inputs_changed - quiet) | set(fault.also_red)
     file.write_text(original.replace(fault.old, fault.new, 1))
     try:
