@@ -54,6 +54,8 @@ FRESHNESS_FILES = {
     "tests/targets.bzl",
     "tools/BUILD.bazel",
     "tools/gen_test_targets.py",
+    "tools/target_graph.py",
+    "tools/trace_inputs.py",
     "tools/pytest/BUILD.bazel",
     "tools/rules/BUILD.bazel",
 }
