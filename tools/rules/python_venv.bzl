@@ -81,14 +81,27 @@ def _run_share(rctx, python, *args):
     """Runs tools/python/env_share.py; its one line (done, or why not) is shown to the user."""
     return rctx.execute([python, rctx.path(rctx.attr._share)] + list(args), timeout = rctx.attr.timeout, quiet = False).return_code
 
+def _say(rctx, line):
+    # Printed by a child process, so it reaches the console in every output mode,
+    # where report_progress shows only on a terminal and only while it lasts.
+    rctx.execute(["echo", "tmgg: " + line], quiet = False)
+
+def _seconds(rctx):
+    return int(rctx.execute(["date", "+%s"]).stdout.strip())
+
 def _build_venv(rctx, python, lock, target, digest):
     """Creates a virtual environment at `target` from the lock: from the remote cache, else with pip."""
+    started = _seconds(rctx)
+    _say(rctx, "building the Python environment for lock %s (once per machine and lock)" % digest[:12])
     if _fetch_venv(rctx, python, target, digest):
-        _mark_origin(rctx, target, "remote-cache")
-        return
-    _pip_venv(rctx, python, lock, target)
-    _mark_origin(rctx, target, "pip")
-    _publish_venv(rctx, python, target, digest)
+        origin = "remote-cache"
+    else:
+        _pip_venv(rctx, python, lock, target)
+        origin = "pip"
+    _mark_origin(rctx, target, origin)
+    _say(rctx, "the Python environment is ready in %d s, from %s" % (_seconds(rctx) - started, "the remote cache" if origin == "remote-cache" else "pip"))
+    if origin == "pip":
+        _publish_venv(rctx, python, target, digest)
 
 def _mark_origin(rctx, target, origin):
     # rctx.file cannot write outside the repository, and the shared environment lives outside it.
