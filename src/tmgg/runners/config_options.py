@@ -112,7 +112,8 @@ def uncovered_options(configs: Path) -> tuple[list[OptionCase], list[str]]:
     covered: set[str] = set()
     uses: list[_GroupUse] = []
     for label in launch_labels(configs):
-        for job in {single_job(label, configs=configs), *sweep_plan(label, configs).jobs}:
+        # Each job once, in a fixed order (a sweep's single job may equal one of its jobs).
+        for job in dict.fromkeys([single_job(label, configs=configs), *sweep_plan(label, configs).jobs]):
             files, job_uses = loaded_files(job, configs)
             covered |= files
             uses += job_uses
