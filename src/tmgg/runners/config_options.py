@@ -33,18 +33,19 @@ def launch_labels(configs: Path) -> list[str]:
 
 def single_job(label: str, extra: Iterable[str] = (), configs: Path | None = None) -> Job:
     """The one job a runner launches with ``sweep=false`` (and ``extra``)."""
-    from tmgg.runners import runner_arguments
-
-    config_name, fixed = runner_arguments(label, configs)
-    return plan_launch(config_name, [*fixed, *extra, SINGLE_RUN], label, _str(configs)).jobs[0]
+    return _runner_plan(label, [*extra, SINGLE_RUN], configs).jobs[0]
 
 
 def sweep_plan(label: str, configs: Path | None = None) -> LaunchPlan:
     """What the runner launches with no arguments: one job, or its sweep's jobs."""
+    return _runner_plan(label, [], configs)
+
+
+def _runner_plan(label: str, arguments: list[str], configs: Path | None) -> LaunchPlan:
     from tmgg.runners import runner_arguments
 
     config_name, fixed = runner_arguments(label, configs)
-    return plan_launch(config_name, list(fixed), label, _str(configs))
+    return plan_launch(config_name, [*fixed, *arguments], label, None if configs is None else str(configs))
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,3 @@ def uncovered_options(configs: Path) -> tuple[list[OptionCase], list[str]]:
         best = max(hosts, key=lambda use: len(os.path.commonprefix([use.config_path, path])))
         cases.append(OptionCase(best.host, f"{best.group}={path[len(best.group) + 1:]}"))
     return cases, unplaceable
-
-
-def _str(configs: Path | None) -> str | None:
-    return None if configs is None else str(configs)

@@ -78,14 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="tmgg-preflight-", dir=os.environ.get("TEST_TMPDIR")))
     try:
         for number, job in enumerate(plan.jobs):
-            failed += not _check(job, scratch / str(number), args.steps, one_line)
+            failed += not _check(job, scratch / str(number), args.steps)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     status = EXIT_FAILED if failed else EXIT_OK
     return _finish(f"{len(plan.jobs) - failed} of {len(plan.jobs)} jobs ok, {failed} failed", status)
 
 
-def _check(job, scratch: Path, steps: int, one_line) -> bool:
+def _check(job, scratch: Path, steps: int) -> bool:
+    from tmgg.runners.error_report import one_line
     from tmgg.runners.job_check import check_job
 
     started = time.perf_counter()
