@@ -3,16 +3,23 @@
 
 What a new machine pays before its first result: `git clone`, then
 `bazel test //...` with no Python environment on the machine (an empty
-TMGG_VENV_CACHE) and a remote cache that holds every test result. Two ways
+TMGG_VENV_CACHE) and a remote cache that holds every test result. Three ways
 to get the environment are compared in the same run, alternating:
 
   env from cache   the cache also holds the environment (tools/python/env_share.py);
-  env by pip       it does not (its entry is moved aside), so pip installs the lock.
+  env by uv        it does not (its entry is moved aside), so uv installs the lock,
+                   uv itself and its cache starting empty too;
+  env by pip       the same with TMGG_ENV_INSTALLER=pip: the fallback.
 
-Both use --config=dev (read the cache, write nothing), as a developer's
+All three use --config=dev (read the cache, write nothing), as a developer's
 machine would; one more trial per round uses --config=ci, as .ci/run does.
-Every trial must take every test target from the cache and say where its
+Every such trial must take every test target from the cache and say where its
 environment came from, or the bench stops.
+
+One more trial per round has no remote cache at all: `git clone`, then
+`tools/tmgg test //...` with an empty TMGG_VENV_CACHE, the whole suite run
+here. It reports when the first test result arrived (the earliest end of a
+test attempt in the build events, counted from the start of `git clone`).
 
 Usage:
     python3 bench/bench_fresh_machine.py [--repeats 2] [--out bench/results] [--cache-port 19093]
@@ -41,7 +48,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import bep_summary  # noqa: E402
 from benchlib import ROOT, CommandFailed, bazel_output_base, timed  # noqa: E402
 
-FROM_CACHE, BY_PIP, CI_FROM_CACHE = "env from cache (--config=dev)", "env by pip (--config=dev)", "env from cache (--config=ci)"
+FROM_CACHE, BY_UV, BY_PIP = "env from cache (--config=dev)", "env by uv (--config=dev)", "env by pip (--config=dev)"
+CI_FROM_CACHE = "env from cache (--config=ci)"
+KINDS = (FROM_CACHE, BY_UV, BY_PIP, CI_FROM_CACHE)
+# Where each kind's environment must come from (.tmgg-origin), and its short name in logs.
+ORIGIN = {FROM_CACHE: "remote-cache", BY_UV: "uv", BY_PIP: "pip", CI_FROM_CACHE: "remote-cache"}
+SHORT = {FROM_CACHE: "cache-dev", BY_UV: "uv-dev", BY_PIP: "pip-dev", CI_FROM_CACHE: "cache-ci"}
 
 
 def _load_env_share():
@@ -64,7 +76,8 @@ class Bench:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
         self.cache_url = ""
-        self.samples: dict[str, list[dict]] = {FROM_CACHE: [], BY_PIP: [], CI_FROM_CACHE: []}
+        self.samples: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+        self.first_results: list[dict] = []
         self.step = 0
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -121,11 +134,11 @@ class Bench:
         return self.scratch / "cache/store/ac" / key
 
     def trial(self, kind: str, round_: int) -> None:
-        name = f"{'pip' if kind == BY_PIP else 'cache'}-{'ci' if kind == CI_FROM_CACHE else 'dev'}-{round_}"
+        name = f"{SHORT[kind]}-{round_}"
         venvs = self.scratch / f"venvs-{name}"
         entry = self.entry_path()
         hidden = entry.with_suffix(".hidden")
-        if kind == BY_PIP:
+        if kind in (BY_UV, BY_PIP):
             entry.rename(hidden)
         try:
             clone, clone_s = self.clone(name)
@@ -133,6 +146,8 @@ class Bench:
             config = "--config=ci" if kind == CI_FROM_CACHE else "--config=dev"
             command = ["bazel", "test", config, f"--build_event_json_file={events}", "//..."]
             env = self.env(TMGG_REMOTE_CACHE=self.cache_url, TMGG_VENV_CACHE=str(venvs))
+            if kind == BY_PIP:
+                env["TMGG_ENV_INSTALLER"] = "pip"
             test_s, log = self.run(f"{name}: bazel test {config} //... (empty TMGG_VENV_CACHE)", command, clone, env)
         finally:
             if hidden.exists():
@@ -142,10 +157,34 @@ class Bench:
         if not results or executed:
             raise SystemExit(f"bench: {name}: {', '.join(executed) or 'no results'} not from the cache: see {log}")
         origin = next(venvs.glob("*/.tmgg-origin")).read_text().strip()
-        want = "pip" if kind == BY_PIP else "remote-cache"
+        want = ORIGIN[kind]
         if origin != want:
             raise SystemExit(f"bench: {name}: environment came from {origin}, expected {want}: see {log}")
         self.samples[kind].append({"git clone": round(clone_s, 2), "bazel test": round(test_s, 2), "total": round(clone_s + test_s, 2), "targets": len(results)})
+        self.release(clone)
+        shutil.rmtree(venvs, ignore_errors=True)
+
+    def first_result(self, round_: int) -> None:
+        """No remote cache: `git clone`, then `tools/tmgg test //...`; when did the first test result arrive?"""
+        name = f"no-cache-{round_}"
+        venvs = self.scratch / f"venvs-{name}"
+        started = time.time()
+        clone, clone_s = self.clone(name)
+        events = self.logs / f"{name}.bep.json"
+        command = ["tools/tmgg", "test", f"--build_event_json_file={events}", "//..."]
+        test_s, log = self.run(f"{name}: tools/tmgg test //... (no remote cache, empty TMGG_VENV_CACHE)", command, clone, self.env(TMGG_VENV_CACHE=str(venvs)))
+        results = bep_summary.test_results(events)
+        ends = [
+            (int(r["testAttemptStartMillisEpoch"]) + int(r.get("testAttemptDurationMillis", 0))) / 1000
+            for r in results.values()
+            if not bep_summary.is_cached(r) and "testAttemptStartMillisEpoch" in r
+        ]
+        if not ends:
+            raise SystemExit(f"bench: {name}: no test ran: see {log}")
+        origin = next(venvs.glob("*/.tmgg-origin")).read_text().strip()
+        first = min(ends) - started
+        say(f"{name}: first test result {first:.1f} s after git clone started; environment by {origin}")
+        self.first_results.append({"git clone": round(clone_s, 2), "first result": round(first, 2), "whole suite": round(clone_s + test_s, 2), "environment": origin, "targets": len(results)})
         self.release(clone)
         shutil.rmtree(venvs, ignore_errors=True)
 
@@ -166,8 +205,21 @@ class Bench:
         for kind, samples in self.samples.items():
             trials = ", ".join(f"{s['git clone']:.1f} + {s['bazel test']:.1f}" for s in samples)
             lines.append(f"| {kind} | {medians[kind]:.1f} | {medians[kind] / reference:.2f} | {trials} |")
+        if self.first_results:
+            lines += [
+                "",
+                "No remote cache at all: `git clone`, then `tools/tmgg test //...` with an empty `TMGG_VENV_CACHE`"
+                " (uv, its cache and the environment built here). First test result: the earliest end of a test"
+                " attempt in the build events, counted from the start of `git clone`.",
+                "",
+                "| | median (s) | trials (s) |",
+                "|---|---|---|",
+            ]
+            for row, key in (("first test result", "first result"), ("whole suite, clone included", "whole suite")):
+                values = [r[key] for r in self.first_results]
+                lines.append(f"| {row} | {statistics.median(values):.1f} | {', '.join(f'{v:.1f}' for v in values)} |")
         (self.args.out / "fresh_machine.md").write_text("\n".join(lines) + "\n")
-        data = {"commit": self.commit, "repeats": self.args.repeats, "medians": medians, "samples": self.samples}
+        data = {"commit": self.commit, "repeats": self.args.repeats, "medians": medians, "samples": self.samples, "no_remote_cache": self.first_results}
         (self.args.out / "fresh_machine.json").write_text(json.dumps(data, indent=2) + "\n")
         print("\n".join(lines))
 
@@ -184,8 +236,9 @@ def main() -> int:
         bench.start_cache()
         bench.populate()
         for round_ in range(1, args.repeats + 1):
-            for kind in (FROM_CACHE, BY_PIP, CI_FROM_CACHE):
+            for kind in KINDS:
                 bench.trial(kind, round_)
+            bench.first_result(round_)
         bench.write()
     finally:
         bench.stop_cache()

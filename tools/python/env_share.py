@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Shares the built Python environment through the remote cache.
 
-Installing the lock with pip takes about a minute on two cores; unpacking a
-built environment takes seconds. So a machine that builds the environment
+Installing the lock takes 40 s to a minute on two cores (uv or pip); unpacking
+a built environment takes seconds. So a machine that builds the environment
 publishes its site-packages as one gzip'd tar in the same HTTP remote cache
 that holds the test results, and a machine that lacks it fetches it there
-before it falls back to pip.
+before it builds one (tools/python/env_build.py).
 
 It speaks only Bazel's HTTP cache protocol, so any cache that serves Bazel
 over HTTP should hold it (tested with the bundled nginx only):
@@ -13,7 +13,7 @@ over HTTP should hold it (tested with the bundled nginx only):
     PUT/GET {cache}/ac/{key}                      an ActionResult naming it,
 where key = sha256("tmgg-python-env/v1/{lock sha256}/{interpreter tag}"). The
 archive is checked against its digest while it is unpacked; a mismatch, a
-missing entry or an unreachable cache all fall back to pip.
+missing entry or an unreachable cache all fall back to building it here.
 
 Used by tools/rules/python_venv.bzl (cache settings from TMGG_ENV_CACHE,
 TMGG_ENV_CACHE_HEADER, TMGG_ENV_CACHE_WRITE, which tools/bazel passes as
@@ -51,7 +51,7 @@ WORKSPACE = Path(__file__).resolve().parents[2]
 
 
 class ShareError(Exception):
-    """A failure worth one line to the user; the caller falls back to pip."""
+    """A failure worth one line to the user; the caller builds the environment instead."""
 
 
 # --- the few protobuf fields of Bazel's ActionResult that are needed ---------

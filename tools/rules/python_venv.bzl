@@ -89,76 +89,58 @@ def _say(rctx, line):
 def _seconds(rctx):
     return int(rctx.execute(["date", "+%s"]).stdout.strip())
 
-def _build_venv(rctx, python, lock, target, digest):
-    """Creates a virtual environment at `target` from the lock: from the remote cache, else with pip."""
+def _build_venv(rctx, python, lock, target, digest, tools_root):
+    """Creates a virtual environment at `target` from the lock: from the remote cache, else with uv or pip."""
     started = _seconds(rctx)
     _say(rctx, "building the Python environment for lock %s (once per machine and lock)" % digest[:12])
     if _fetch_venv(rctx, python, target, digest):
         origin = "remote-cache"
+        _mark_origin(rctx, target, origin)
     else:
-        _pip_venv(rctx, python, lock, target)
-        origin = "pip"
-    _mark_origin(rctx, target, origin)
-    _say(rctx, "the Python environment is ready in %d s, from %s" % (_seconds(rctx) - started, "the remote cache" if origin == "remote-cache" else "pip"))
-    if origin == "pip":
+        origin = _install_venv(rctx, python, lock, target, tools_root)
+    _say(rctx, "the Python environment is ready in %d s, from %s" % (_seconds(rctx) - started, "the remote cache" if origin == "remote-cache" else origin))
+    if origin != "remote-cache":
         _publish_venv(rctx, python, target, digest)
 
 def _mark_origin(rctx, target, origin):
     # rctx.file cannot write outside the repository, and the shared environment lives outside it.
     rctx.execute(["sh", "-c", 'printf "%s\\n" "$1" >"$2/.tmgg-origin"', "sh", origin, target])
 
-def _pip_error(stderr):
-    """pip's first ERROR line, cut to its first sentence, and the packages it names."""
-    lines = [line.strip() for line in stderr.strip().split("\n") if line.strip()]
-    errors = [line for line in lines if line.startswith("ERROR:")]
-    if not errors:
-        return lines[-1] if lines else ""
-    first = errors[0][len("ERROR:"):].strip().split(". ")[0]
+def _install_venv(rctx, python, lock, target, tools_root):
+    """Installs the lock into a new environment at `target` (tools/python/env_build.py); returns "uv" or "pip"."""
+    rctx.report_progress("installing the locked packages (once per machine and lock)")
 
-    # e.g. "idna==3.10 from https://...whl#sha256=...:" under a hash mismatch
-    named = [line.split(" from ")[0] for line in lines if "==" in line and " from " in line and not line.startswith("ERROR:")]
-    return first + (" (" + ", ".join(named) + ")" if named else "")
+    # TMGG_ENV_INSTALLER is not in `environ`: it says how to build, not what, so changing it
+    # rebuilds nothing; it applies the next time an environment is built.
+    installer = rctx.os.environ.get("TMGG_ENV_INSTALLER", "uv")
 
-def _pip_venv(rctx, python, lock, target):
-    """Creates a virtual environment at `target` and installs the lock into it with pip."""
-    rctx.report_progress("creating the virtual environment")
-    made = rctx.execute([python, "-m", "venv", "--clear", target], quiet = True)
-    if made.return_code != 0:
-        _discard(rctx, target)
-        _fail("creating the virtual environment failed: " + made.stderr.strip().split("\n")[-1])
-    rctx.report_progress("installing the locked packages (about a minute, once per machine and lock)")
-    installed = rctx.execute(
+    # The script prints only the lines meant for the user (why uv was skipped, why it failed).
+    built = rctx.execute(
         [
-            target + "/bin/python3",
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-input",
-            "--disable-pip-version-check",
-            "--require-hashes",
-            "--no-deps",
-            # pip compiles every module on one core; compileall below uses all of them.
-            "--no-compile",
-            "-r",
+            python,
+            rctx.path(rctx.attr._build),
+            "--lock",
             lock,
+            "--venv",
+            target,
+            "--root",
+            tools_root,
+            "--installer",
+            installer,
+            "--uv-requirements",
+            rctx.path(rctx.attr._uv_requirements),
         ],
         timeout = rctx.attr.timeout,
-        quiet = True,
+        quiet = False,
     )
-    if installed.return_code != 0:
+    if built.return_code != 0:
         _discard(rctx, target)
-        _fail("installing %s failed: %s" % (rctx.attr.lock, _pip_error(installed.stderr) or "pip exited %d" % installed.return_code))
+        _fail(_last_line(built.stderr) or "tools/python/env_build.py exited %d" % built.return_code)
+    return rctx.execute(["cat", target + "/.tmgg-origin"]).stdout.strip()
 
-    # Tests run with PYTHONDONTWRITEBYTECODE=1 in a read-only environment, so the
-    # bytecode must exist now or every import compiles from source. A few files
-    # in packages' test data do not compile; pip ignores those too, hence no check.
-    rctx.report_progress("compiling the installed packages")
-    rctx.execute(
-        [target + "/bin/python3", "-m", "compileall", "-q", "-j", "0", target + "/lib"],
-        timeout = rctx.attr.timeout,
-        quiet = True,
-    )
+def _last_line(text):
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    return lines[-1][len("tmgg: "):] if lines and lines[-1].startswith("tmgg: ") else (lines[-1] if lines else "")
 
 def _python_venv_impl(rctx):
     version = rctx.attr.python_version
@@ -179,7 +161,8 @@ def _python_venv_impl(rctx):
     digest = rctx.execute(["sha256sum", lock]).stdout.split(" ")[0]
     shared_root = _shared_venv_root(rctx)
     if not shared_root:
-        _build_venv(rctx, python, lock, "venv", digest)
+        # Everything in this repository's folder: uv and its cache too, gone with `bazel clean --expunge`.
+        _build_venv(rctx, python, lock, str(rctx.path("venv")), digest, str(rctx.path(".")))
     else:
         # One environment per lock digest and Python, shared by every checkout on the machine.
         shared = "%s/%s-py%s" % (shared_root, digest, version)
@@ -188,7 +171,7 @@ def _python_venv_impl(rctx):
         if not rctx.path(shared).exists:
             rctx.execute(["mkdir", "-p", shared_root])
             scratch = rctx.execute(["mktemp", "-d", shared_root + "/.build.XXXXXX"]).stdout.strip()
-            _build_venv(rctx, python, lock, scratch, digest)
+            _build_venv(rctx, python, lock, scratch, digest, shared_root)
 
             # Atomic: a concurrent build that finished first wins, and this one is dropped.
             if rctx.execute(["mv", "-T", scratch, shared]).return_code != 0:
@@ -212,23 +195,31 @@ place, so an interrupted build leaves nothing half-made.
 With an HTTP remote cache (tools/bazel passes it as --repo_env TMGG_ENV_CACHE
 once it answers), a machine that lacks the environment first fetches the
 site-packages another machine built (tools/python/env_share.py, checked
-against its sha256), and a machine that builds it with pip publishes it when
-the run writes to the cache. Either way `.tmgg-origin` in the environment
-says where it came from ("remote-cache" or "pip").
+against its sha256). Otherwise tools/python/env_build.py installs the lock
+with uv (pinned in tools/python/uv-requirements.txt, installed once per
+machine into $TMGG_VENV_CACHE/tools, its cache in $TMGG_VENV_CACHE/uv-cache),
+and with pip when uv cannot be installed or fails, after one line that says
+why; TMGG_ENV_INSTALLER=pip skips uv. It is read, not declared in `environ`:
+it changes how an environment is built, never which, so changing it rebuilds
+nothing that exists. A machine that built the environment publishes it when
+the run writes to the cache. `.tmgg-origin` in the environment says where it
+came from ("remote-cache", "uv" or "pip").
 
 Args:
   lock: the lock file (`pip install --require-hashes` format).
   python_version: the `major.minor` the interpreter must have.
   stub_python: the interpreter that runs Bazel's launcher stub before it hands
     over to the environment.
-  timeout: seconds allowed for `pip install`.
+  timeout: seconds allowed for installing the lock (uv, then pip if uv fails).
 """,
     attrs = {
         "lock": attr.label(mandatory = True, allow_single_file = True),
         "python_version": attr.string(mandatory = True),
         "stub_python": attr.string(default = "/usr/bin/python3"),
         "timeout": attr.int(default = 1800),
+        "_build": attr.label(default = "//tools/python:env_build.py", allow_single_file = True),
         "_share": attr.label(default = "//tools/python:env_share.py", allow_single_file = True),
+        "_uv_requirements": attr.label(default = "//tools/python:uv-requirements.txt", allow_single_file = True),
     },
     environ = ["TMGG_PYTHON", "TMGG_VENV_CACHE"],
 )
