@@ -12,7 +12,11 @@ each clone has its own Bazel output base), on one machine, and measures:
   second full run);
 - incremental reruns after five edits (a model file, a data config, a stage
   config, the lock, the README): for each edit and tool, the targets it reran,
-  the targets it should rerun (tools/target_graph.py), misses, extras, seconds;
+  the targets it should rerun, misses, extras, seconds. "Should rerun" does not
+  come from the declarations Bazel uses: tools/trace_inputs.py runs each target's
+  tests outside Bazel under an audit hook, and a target should rerun after an
+  edit of a file its tests opened (the lock: every target, since each runs in
+  the environment the lock builds);
 - cache hit: a fresh clone plus `bazel test --config=ci` against the remote cache;
 - per-target cost: interpreter start, imports, the test's own work, Bazel's overhead.
 
@@ -230,6 +234,7 @@ class Context:
     venvs_before: set[str] = field(default_factory=set)
     lock_venvs: set[str] = field(default_factory=set)
     full_runs: dict[str, tuple[ToolRun, str]] = field(default_factory=dict)  # tool: (a full run, which one)
+    reads: dict[str, set[str]] = field(default_factory=dict)  # target: workspace files its tests opened (traced)
     measures: list[Measure] = field(default_factory=list)
     matrix: list[EditRow] = field(default_factory=list)
     breakdown: list[dict] = field(default_factory=list)
@@ -414,8 +419,30 @@ def edit_trial(ctx: Context, edit: Edit, tool: str, trial: int) -> ToolRun:
     return run
 
 
+def label_path(label: str) -> str:
+    """The workspace path of a source-file label: //:src/a.py -> src/a.py, //tests:conftest.py -> tests/conftest.py."""
+    return label.removeprefix("//").replace(":", "/").lstrip("/")
+
+
+def trace_reads(ctx: Context) -> None:
+    """What each target's tests open, traced outside Bazel (tools/trace_inputs.py): the ground truth of the matrix."""
+    stem = ctx.log_stem("trace the files each target's tests open (tools/trace_inputs.py)")
+    traced = with_suffix(stem, ".json")
+    only = [arg for target in ctx.scope.targets for arg in ("--only", target)]
+    command = [sys.executable, "tools/trace_inputs.py", "--json", str(traced), *only]
+    run_step(ctx, "trace the files each target's tests open", command, ctx.work, base_env(), stem=stem)
+    targets = json.loads(traced.read_text())["targets"]
+    ctx.reads = {name: {label_path(label) for label in result["read"]} for name, result in targets.items()}
+    missing = sorted(set(ctx.scope.targets) - set(ctx.reads))
+    if missing:
+        raise BenchError(f"the trace has no reads for {', '.join(missing)}: see {with_suffix(stem, '.log')}")
+
+
 def true_set(ctx: Context, path: str) -> list[str]:
-    return sorted(target_graph.affected(ctx.work, path) & set(ctx.scope.targets))
+    """The targets whose tests opened `path` when traced; for the lock, every target."""
+    if path == target_graph.LOCK:
+        return sorted(ctx.scope.targets)
+    return sorted(target for target in ctx.scope.targets if path in ctx.reads[target])
 
 
 def edit_row(edit: Edit, tool: str, should: list[str], runs: list[ToolRun], measured: bool = True, note: str = "") -> EditRow:
@@ -688,7 +715,10 @@ Tools: {tool_commands(ctx)}.
 
 ## Incremental reruns
 
-Counted in Bazel targets. "should rerun" is the dependency graph's set (`tools/target_graph.py`);
+Counted in Bazel targets. "should rerun" comes from what each target's tests opened when run outside
+Bazel under an audit hook (`tools/trace_inputs.py`), not from Bazel's declarations: a target should
+rerun after an edit of a file its tests read; after a lock edit, every target (all run in the environment
+the lock builds);
 for pytest, a target reran when any of its tests ran. testmon does not see YAML or lock edits, nor the
 code a runner test runs in its subprocess: those are misses. testmon runs with `--testmon-forceselect`:
 without it, testmon turns its selection off whenever `-m` or `-k` is given and reruns everything.
@@ -760,7 +790,7 @@ def run_all(ctx: Context) -> None:
     ctx.scope = Scope.of(ctx.work, ctx.args.quick)
     ctx.cases = case_ids(ctx.work)
     start_cache(ctx)
-    for scenario in (cold_suites, noop_runs, incremental, cache_hit, breakdown):
+    for scenario in (cold_suites, trace_reads, noop_runs, incremental, cache_hit, breakdown):
         scenario(ctx)
 
 

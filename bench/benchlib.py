@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks in bench/: timed commands, Bazel's Python, the reference cases.
+"""Helpers shared by the benchmarks in bench/: timed commands (by hyperfine), Bazel's Python, the reference cases.
 
 `machinery.py` and `bench_suite.py` both time one config target and one runner
 target against the same case under plain pytest, and both run that pytest with
@@ -7,8 +7,11 @@ the interpreter of Bazel's environment; those pieces live here once.
 
 from __future__ import annotations
 
+import json
+import shlex
+import shutil
 import subprocess
-import time
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,22 +53,39 @@ def timed(
     log: Path | None = None,
     env: dict[str, str] | None = None,
     ok: tuple[int, ...] = (0,),
+    prepare: str | None = None,
+    name: str | None = None,
 ) -> float:
-    """Seconds `command` took in `cwd`; its output goes to `log` (or nowhere).
+    """Seconds `command` took in `cwd`, timed by hyperfine (one run); its output goes to `log` (or nowhere).
+
+    hyperfine runs the command without a shell (`--shell=none`), after `prepare` (a shell
+    command, not timed) when given, and writes its JSON next to the log (`.hyperfine.json`).
 
     Raises:
         CommandFailed: if its exit status is not in `ok`.
     """
-    start = time.perf_counter()
-    if log is None:
-        status = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-    else:
-        with log.open("w") as out:
-            status = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
-    seconds = time.perf_counter() - start
+    if not shutil.which("hyperfine"):
+        raise SystemExit("bench: hyperfine is not installed (`apt-get install -y hyperfine`)")
+    with tempfile.TemporaryDirectory(prefix="tmgg-hyperfine-") as scratch:
+        exported = log.parent / (log.name.removesuffix(".log") + ".hyperfine.json") if log else Path(scratch) / "run.json"
+        wrapper = [
+            "hyperfine", "--runs", "1", "--shell=none", "--ignore-failure", "--show-output",
+            "--command-name", name or shlex.join(command)[:80], "--export-json", str(exported),
+            *(["--prepare", prepare] if prepare else []), shlex.join(command),
+        ]
+        output = log.open("w") if log else subprocess.DEVNULL
+        try:
+            done = subprocess.run(wrapper, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        finally:
+            if log:
+                output.close()
+        if done.returncode != 0 or not exported.exists():
+            raise CommandFailed(command, done.returncode, log)
+        result = json.loads(exported.read_text())["results"][0]
+    status = result["exit_codes"][0]
     if status not in ok:
         raise CommandFailed(command, status, log)
-    return seconds
+    return float(result["times"][0])
 
 
 def bazel_output_base(workspace: Path = ROOT) -> Path:
