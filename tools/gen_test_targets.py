@@ -29,7 +29,6 @@ import json
 import os
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 OUTPUT = Path("tests/targets.bzl")
@@ -351,7 +350,9 @@ def target_loads(graph: ImportGraph, targets: set[str]) -> set[tuple[str, str]]:
 
 
 def declared_runners(workspace: Workspace) -> dict[str, str]:
-    return tomllib.loads((workspace.root / "pyproject.toml").read_text())["project"]["scripts"]
+    from tmgg.runners import console_scripts
+
+    return console_scripts(workspace.root / "pyproject.toml")
 
 
 def _named_paths(tree: ast.AST) -> set[str]:
