@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
+import itertools
 import json
 import os
 import re
@@ -680,18 +682,17 @@ def render(workspace: Workspace) -> dict[str, str]:
 
 
 def stale_report(current: dict[str, str], fresh: dict[str, str]) -> str | None:
-    """What differs between the committed files and fresh ones, as lines a reader can act on."""
+    """What differs between the committed files and fresh ones, as a diff a reader can act on."""
     stale = [path for path in fresh if current.get(path) != fresh[path]]
     gone = sorted(set(current) - set(fresh))
     if not stale and not gone:
         return None
-    lines = [f"tmgg: generated files are stale: run `{REFRESH}`."]
+    lines = [f"tmgg: generated files are stale: run `{REFRESH}`. The changes it makes:"]
     lines += [f"{path}: to delete (its package is gone)" for path in gone]
     for path in stale:
-        current_lines = set((current.get(path) or "").splitlines())
-        missing = [line for line in fresh[path].splitlines() if line not in current_lines and line.strip()]
-        lines.append(f"{path}: {'missing' if path not in current else 'lines to add or change:'}")
-        lines += [f"  {line.strip()[:300]}" for line in missing[:20]]
+        old = (current.get(path) or "").splitlines()
+        diff = difflib.unified_diff(old, fresh[path].splitlines(), f"{path} (committed)", f"{path} (fresh)", n=1, lineterm="")
+        lines += [line[:300] for line in itertools.islice(diff, 40)]
     return "\n".join(lines)
 
 
@@ -725,14 +726,14 @@ def main() -> int:
     for path in sorted(set(current) - set(fresh)):
         (workspace.root / path).unlink()
         print(f"deleted {path}")
-    for path, content in fresh.items():
-        if current.get(path) == content:
-            continue
+    written = [path for path, content in fresh.items() if current.get(path) != content]
+    for path in written:
         output = workspace.root / path
         scratch = output.with_suffix(".tmp")
-        scratch.write_text(content)
+        scratch.write_text(fresh[path])
         os.replace(scratch, output)
         print(f"wrote {path}")
+    print(f"{len(fresh) - len(written)} of {len(fresh)} generated files were already up to date")
     return 0
 
 
