@@ -638,7 +638,8 @@ def config_packages(workspace: Workspace) -> dict[str, str]:
         if yamls:
             blocks.append(f"exports_files({_list(yamls, '')})")
         srcs = [*yamls, *sorted(subgroups, key=label_key)]
-        blocks.append(_call("filegroup", "The whole group, subgroups included.", name=Path(folder).name, srcs=srcs))
+        comment = "The whole group, subgroups included." if subgroups else "The whole group."
+        blocks.append(_call("filegroup", comment, name=Path(folder).name, srcs=srcs))
         files[folder] = "\n\n".join(blocks) + "\n"
     return files
 
