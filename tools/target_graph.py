@@ -104,10 +104,10 @@ def freshness_inputs(workspace: Path) -> frozenset[str]:
     if bazel is None:
         raise RuntimeError(f"`bazel` is not on PATH to say what //tests:{FRESHNESS_TARGET} declares")
     query = f'kind("source file", deps(//tests:{FRESHNESS_TARGET}))'
-    done = subprocess.run([bazel, "cquery", "--noimplicit_deps", query], cwd=workspace, capture_output=True, text=True)
+    done = subprocess.run([bazel, "query", "--noimplicit_deps", query], cwd=workspace, capture_output=True, text=True)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-        raise RuntimeError(f"bazel cquery for //tests:{FRESHNESS_TARGET}'s inputs failed: {last}")
+        raise RuntimeError(f"bazel query for //tests:{FRESHNESS_TARGET}'s inputs failed: {last}")
     labels = (line.split()[0] for line in done.stdout.splitlines() if line.startswith("//"))
     return frozenset({label_path(label) for label in labels} | {LOCK})
 

@@ -20,7 +20,7 @@ deps and configs labels reach through the generated BUILD files under src/ and
 configs/, tools/target_graph.py), plus the shared main tools/pytest/pytest_main.py
 and the lock tools/python/requirements.lock (every test's runfiles hold the
 lock's digest). The freshness check //tests:generated_targets_fresh is written
-by hand in tests/BUILD.bazel, so its inputs come from `bazel cquery`; without
+by hand in tests/BUILD.bazel, so its inputs come from `bazel query`; without
 Bazel it is skipped, with a line saying so.
 
 A module's bytecode in __pycache__ counts as a read of its source (Python opens
