@@ -1,6 +1,7 @@
 """Shared pytest set-up for tmgg's tests, with or without Bazel.
 
-- Declares the markers (strict: an unknown marker is an error).
+- Declares the markers, here only (strict: an unknown marker is an error); under
+  Bazel no pyproject.toml is in a test's runfiles, so this is the one list.
 - `--tmgg-case=ID` keeps only the parametrized cases whose id is ID, so one
   Bazel target runs one runner or one config and nothing else; `--tmgg-sweep`
   and `--tmgg-option` name the sweeps and options a target expands.

@@ -53,7 +53,6 @@ import re
 import signal
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +60,7 @@ import pytest
 from omegaconf import OmegaConf
 from runfiles import Runfiles
 
-from tmgg.runners import STAGE_BASE_CONFIG, make_runner
+from tmgg.runners import STAGE_BASE_CONFIG, console_scripts, make_runner
 
 RUNNER_TIMEOUT_S = 120
 TAIL_LINES = 40
@@ -125,7 +124,7 @@ def _config_root() -> Path:
 
 def declared_runners() -> list[Runner]:
     """All runners of pyproject.toml, in file order."""
-    scripts = tomllib.loads((_workspace_root() / "pyproject.toml").read_text())["project"]["scripts"]
+    scripts = console_scripts(_workspace_root() / "pyproject.toml")
     runners = []
     for script, target in scripts.items():
         module, _, config = target.partition(":")

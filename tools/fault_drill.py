@@ -3,7 +3,8 @@
 
 For each fault it asserts:
 1. exactly the expected targets fail, as failed tests (not killed by Bazel):
-   those whose declared inputs (tests/targets.bzl) contain the edited file,
+   those whose declared inputs (tests/targets.bzl through the generated BUILD
+   files, tools/target_graph.py) contain the edited file,
    less those the fault names as not theirs to catch, plus any it adds;
 2. each failed target's log names the culprit;
 3. every target whose inputs the fault did not touch comes from the cache;
@@ -123,7 +124,7 @@ FAULTS = (
         old="_target_: tmgg.models.gnn.GNN",
         new="_target_: tmgg.models.gnn.GNNN",
         # The freshness check names the stale generated file instead.
-        culprit=r"GNNN|targets.bzl is stale",
+        culprit=r"GNNN|generated files are stale",
         # The generated inputs follow the `_target_`, so they are stale too.
         also_red=(FRESHNESS,),
     ),

@@ -1,64 +1,115 @@
-"""Which test targets depend on which files, read from the generated tests/targets.bzl.
+"""Which test targets depend on which files, read from the generated build graph.
 
-Shared by the fault drill and the benchmarks: both need the set of targets an
-edit must rerun (the "true set"), and Bazel's inputs are exactly these lists.
+Shared by the fault drill, the input trace and the benchmarks: they need the
+files each target declares and the set of targets an edit must rerun (the
+"true set"). Both follow from tests/targets.bzl (each target's top-level labels)
+and the generated BUILD files under src/ and configs/ (each library's files and
+deps), read here as Python without Bazel. The freshness check's inputs are
+listed once, in tests/BUILD.bazel; they are asked of Bazel.
 """
 
 from __future__ import annotations
 
+import functools
+import shutil
+import subprocess
 from pathlib import Path
 
 TABLES = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")
+# Every test's runfiles hold the lock's digest (tools/rules/python_venv.bzl), so a
+# lock edit reruns everything.
+LOCK = "tools/python/requirements.lock"
+FRESHNESS_TARGET = "generated_targets_fresh"
+
+
+def _read_targets(workspace: Path) -> dict:
+    tables: dict = {}
+    exec((workspace / "tests/targets.bzl").read_text(), tables)
+    return tables
 
 
 def load_targets(workspace: Path) -> dict[str, dict[str, dict]]:
     """{table name: {target: spec}} as generated in `workspace`/tests/targets.bzl."""
-    tables: dict = {}
-    exec((workspace / "tests/targets.bzl").read_text(), tables)
+    tables = _read_targets(workspace)
     return {table: tables[table] for table in TABLES}
 
 
-def inputs_of(spec: dict) -> set[str]:
-    """The workspace files one target declares, as labels (`//:path`, `//pkg:file`)."""
-    return set(spec.get("srcs", [])) | set(spec.get("configs", [])) | set(spec.get("data", []))
+def absolute(label: str, package: str) -> str:
+    """`label` as `//pkg:name`, for one written in `package` (`:x`, `x.py`, `//a/b`)."""
+    if label.startswith("//"):
+        return label if ":" in label else f"{label}:{label.rpartition('/')[2]}"
+    return f"//{package}:{label.lstrip(':')}"
+
+
+def label_path(label: str, package: str = "") -> str:
+    """The workspace-relative path of a file label: `//pkg:name`, `//:name`, or `name` in `package`."""
+    if label.startswith("//"):
+        package, _, name = label[2:].partition(":")
+    else:
+        name = label
+    return f"{package}/{name}" if package else name
+
+
+class BuildGraph:
+    """The rules of the generated BUILD files: {label: labels it names (srcs and deps)}.
+
+    The files are plain calls of py_library, filegroup, exports_files and package,
+    so Python evaluates them with stand-ins for those rules. A label that no rule
+    defines is a file.
+    """
+
+    def __init__(self, workspace: Path) -> None:
+        # //:src_root (BUILD.bazel) puts src/ on the import path and holds no file.
+        self.rules: dict[str, list[str]] = {"//:src_root": []}
+        for build_file in _read_targets(workspace).get("GENERATED_BUILD_FILES", []):
+            package = label_path(absolute(build_file, "")).rpartition("/")[0]
+            self._load(workspace / package / "BUILD.bazel", package)
+
+    def _load(self, path: Path, package: str) -> None:
+        def rule(name, srcs=(), deps=(), **_):
+            self.rules[f"//{package}:{name}"] = [absolute(label, package) for label in (*srcs, *deps)]
+
+        stand_ins = {"py_library": rule, "filegroup": rule, "exports_files": lambda *_, **__: None, "package": lambda **_: None}
+        exec(path.read_text(), stand_ins)
+
+    @functools.lru_cache(maxsize=None)
+    def files(self, label: str) -> frozenset[str]:
+        """The workspace files (paths) that `label` brings into a target's runfiles."""
+        label = absolute(label, "")
+        if label not in self.rules:
+            return frozenset({label_path(label)})
+        return frozenset().union(*(self.files(named) for named in self.rules[label]))
+
+
+def inputs_of(graph: BuildGraph, spec: dict) -> set[str]:
+    """The workspace files (paths) one target's labels declare, through the libraries' deps."""
+    labels = [*spec.get("deps", []), *spec.get("configs", []), *spec.get("data", [])]
+    return set().union(*(graph.files(label) for label in labels))
 
 
 def declared_users(workspace: Path, path: str, tables: tuple[str, ...] = TABLES) -> set[str]:
     """Test targets whose declared inputs include the workspace file `path` (e.g. `configs/data/er.yaml`)."""
-    label = f"//:{path}"
-    package, _, name = path.rpartition("/")
-    package_label = f"//{package}:{name}"
+    graph = BuildGraph(workspace)
     users = set()
     for table, targets in load_targets(workspace).items():
-        if table not in tables:
-            continue
-        for target, spec in targets.items():
-            if {label, package_label} & inputs_of(spec):
-                users.add(target)
+        if table in tables:
+            users.update(target for target, spec in targets.items() if path in inputs_of(graph, spec))
     return users
 
 
-# Every test's runfiles hold the lock's digest (tools/rules/python_venv.bzl), so a
-# lock edit reruns everything.
-LOCK = "tools/python/requirements.lock"
-# The freshness check (tests/BUILD.bazel) reads every source, config and test
-# and the files that shape the generated targets.
-FRESHNESS_TARGET = "generated_targets_fresh"
-FRESHNESS_PREFIXES = ("src/", "configs/", "tools/python/")
-FRESHNESS_FILES = {
-    "BUILD.bazel",
-    "MODULE.bazel",
-    "WORKSPACE",
-    "pyproject.toml",
-    "tests/BUILD.bazel",
-    "tests/targets.bzl",
-    "tools/BUILD.bazel",
-    "tools/gen_test_targets.py",
-    "tools/target_graph.py",
-    "tools/trace_inputs.py",
-    "tools/pytest/BUILD.bazel",
-    "tools/rules/BUILD.bazel",
-}
+@functools.lru_cache(maxsize=None)
+def freshness_inputs(workspace: Path) -> frozenset[str]:
+    """The workspace files //tests:generated_targets_fresh declares, as Bazel says (tests/BUILD.bazel lists them)."""
+    bazel = shutil.which("bazel")
+    if bazel is None:
+        raise RuntimeError(f"`bazel` is not on PATH to say what //tests:{FRESHNESS_TARGET} declares")
+    query = f'kind("source file", deps(//tests:{FRESHNESS_TARGET}))'
+    done = subprocess.run([bazel, "query", "--noimplicit_deps", query], cwd=workspace, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        raise RuntimeError(f"bazel query for //tests:{FRESHNESS_TARGET}'s inputs failed: {last}")
+    labels = (line.split()[0] for line in done.stdout.splitlines() if line.startswith("//"))
+    return frozenset({label_path(label) for label in labels} | {LOCK})
 
 
 def all_targets(workspace: Path) -> set[str]:
@@ -74,6 +125,6 @@ def affected(workspace: Path, path: str) -> set[str]:
     if path == LOCK:
         return all_targets(workspace)
     users = declared_users(workspace, path)
-    if path in FRESHNESS_FILES or path.startswith(FRESHNESS_PREFIXES) or (path.startswith("tests/") and path.endswith(".py")):
+    if path in freshness_inputs(workspace):
         users.add(FRESHNESS_TARGET)
     return users

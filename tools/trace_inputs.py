@@ -15,12 +15,13 @@ declared inputs:
 - UNSOUND: the files read but not declared are named, and the exit status is 1.
 
 A target's declared inputs are what tools/rules/tmgg_tests.bzl makes of its
-entry in tests/targets.bzl (srcs, configs, data, its test files, conftest.py),
-plus the shared main tools/pytest/pytest_main.py and the lock
-tools/python/requirements.lock (every test's runfiles hold the lock's digest).
-The freshness check //tests:generated_targets_fresh is written by hand in
-tests/BUILD.bazel, so its inputs come from `bazel query`; without Bazel it is
-skipped, with a line saying so.
+entry in tests/targets.bzl (its test files, conftest.py, data, and the files its
+deps and configs labels reach through the generated BUILD files under src/ and
+configs/, tools/target_graph.py), plus the shared main tools/pytest/pytest_main.py
+and the lock tools/python/requirements.lock (every test's runfiles hold the
+lock's digest). The freshness check //tests:generated_targets_fresh is written
+by hand in tests/BUILD.bazel, so its inputs come from `bazel query`; without
+Bazel it is skipped, with a line saying so.
 
 A module's bytecode in __pycache__ counts as a read of its source (Python opens
 only the bytecode when it is up to date). pytest's search for its ini file
@@ -63,7 +64,7 @@ from pathlib import Path
 # Sibling scripts; not resolved, so that under Bazel the runfiles' copies are found.
 sys.path.insert(0, str(Path(__file__).parent))
 from gen_test_targets import FRESHNESS_TEST, Workspace  # noqa: E402
-from target_graph import FRESHNESS_TARGET, LOCK, inputs_of, load_targets  # noqa: E402
+from target_graph import FRESHNESS_TARGET, LOCK, BuildGraph, freshness_inputs, inputs_of, label_path, load_targets  # noqa: E402
 
 PYTEST_MAIN = "tools/pytest/pytest_main.py"
 CONFTEST = "tests/conftest.py"
@@ -178,15 +179,6 @@ class Trace:
     processes: int = 0
 
 
-def label_path(label: str, package: str = "") -> str:
-    """The workspace-relative path of a file label: `//pkg:name`, `//:name`, or `name` in `package`."""
-    if label.startswith("//"):
-        package, _, name = label[2:].partition(":")
-    else:
-        name = label
-    return f"{package}/{name}" if package else name
-
-
 def _flags(flag: str, values: str | list[str]) -> list[str]:
     return [f"--{flag}={value}" for value in ([values] if isinstance(values, str) else values)]
 
@@ -209,33 +201,24 @@ def macro_view(table: str, name: str, spec: dict) -> tuple[list[str], list[str],
 def generated_targets(root: Path) -> list[Target]:
     """Every target tests/BUILD.bazel makes from tests/targets.bzl."""
     found = []
+    graph = BuildGraph(root)
     for table, entries in load_targets(root).items():
         for name, spec in entries.items():
             tests, args, data = macro_view(table, name, spec)
             tests = [label_path(test, "tests") for test in tests]
-            labels = inputs_of(spec) | set(data)
-            declared = {label_path(label) for label in labels} | set(tests) | {PYTEST_MAIN, LOCK}
+            declared = inputs_of(graph, spec) | {label_path(label) for label in data} | set(tests) | {PYTEST_MAIN, LOCK}
             found.append(Target(name, tuple(tests), tuple(args), frozenset(declared)))
     return found
 
 
 def freshness_target(root: Path) -> Target | None:
     """//tests:generated_targets_fresh with the source files Bazel says it declares; None without Bazel."""
-    bazel = shutil.which("bazel")
-    if bazel is None:
+    if shutil.which("bazel") is None:
         return None
-    # Three levels: the test's srcs, data and deps; the filegroups and library they name; their files.
-    query = (
-        f"let t = //tests:{FRESHNESS_TARGET} in "
-        "let d1 = labels(srcs, $t) + labels(data, $t) + labels(deps, $t) in "
-        "let d2 = labels(srcs, $d1) + labels(data, $d1) in "
-        'kind("source file", $d1 + $d2 + labels(srcs, $d2))'
-    )
-    done = subprocess.run([bazel, "query", "--output=label", query], cwd=root, capture_output=True, text=True)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-        raise TraceError(f"bazel query for //tests:{FRESHNESS_TARGET}'s inputs failed: {last}")
-    declared = {label_path(label) for label in done.stdout.split() if label.startswith("//")} | {LOCK}
+    try:
+        declared = freshness_inputs(root)
+    except RuntimeError as error:
+        raise TraceError(str(error)) from None
     return Target(FRESHNESS_TARGET, (FRESHNESS_TEST, CONFTEST), (), frozenset(declared))
 
 

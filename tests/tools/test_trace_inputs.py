@@ -17,7 +17,8 @@ Assumptions:
 Invariants:
     labels and workspace paths convert both ways; every macro's test files,
     pytest arguments and extra data are as tools/rules/tmgg_tests.bzl makes
-    them, the shared main and the lock declared for all; bytecode stands for its
+    them, a target's deps declare their libraries' files transitively, the
+    shared main and the lock declared for all; bytecode stands for its
     source, links are resolved, Bazel's output links and files outside the
     workspace are ignored; the hook logs what a process and its Python children
     read, write and list, and tags pytest's ini-file search; that search counts
@@ -93,18 +94,29 @@ def test_each_macro_gives_its_tests_arguments_and_data() -> None:
         trace.macro_view("NEW_TARGETS", "n", {})
 
 
-def test_declared_inputs_add_test_files_main_and_lock(root: Path) -> None:
+def test_declared_inputs_follow_deps_and_add_test_files_main_and_lock(root: Path) -> None:
     (root / "tests").mkdir()
-    unit = {"tests": ["conftest.py", "m/conftest.py", "m/test_a.py"], "srcs": ["//:lib/mod.py"], "configs": [], "data": ["//pkg:sub/file.txt"]}
+    (root / "gen").mkdir()
+    (root / "gen/BUILD.bazel").write_text(
+        'package(default_visibility = ["//visibility:public"])\n'
+        'exports_files(["a.yaml"])\n'
+        'py_library(name = "top", srcs = ["top.py"], deps = [":gen", "//:src_root"])\n'
+        'py_library(name = "gen", srcs = ["under.py"])\n'
+        'filegroup(name = "configs", srcs = ["a.yaml"])\n'
+    )
+    unit = {"tests": ["conftest.py", "m/conftest.py", "m/test_a.py"], "deps": ["//gen:top"], "configs": [], "data": ["//pkg:sub/file.txt"]}
     tables = {table: {} for table in ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")}
     tables["UNIT_TARGETS"] = {"unit_m": unit}
-    tables["RUNNER_TARGETS"] = {"run": {"case": "c", "srcs": [], "configs": ["//:lib/data.txt"]}}
+    tables["RUNNER_TARGETS"] = {"run": {"case": "c", "deps": [], "configs": ["//gen:configs", "//:lib/data.txt"]}}
+    tables["GENERATED_BUILD_FILES"] = ["//gen:BUILD.bazel"]
     (root / "tests/targets.bzl").write_text("".join(f"{name} = {entries!r}\n" for name, entries in tables.items()))
     targets = {target.name: target for target in trace.generated_targets(root)}
     shared = {trace.PYTEST_MAIN, trace.LOCK}
-    assert targets["unit_m"].declared == {"tests/conftest.py", "tests/m/conftest.py", "tests/m/test_a.py", "lib/mod.py", "pkg/sub/file.txt"} | shared
+    tests = {"tests/conftest.py", "tests/m/conftest.py", "tests/m/test_a.py"}
+    assert targets["unit_m"].declared == tests | {"gen/top.py", "gen/under.py", "pkg/sub/file.txt"} | shared
     assert targets["unit_m"].pytest_args() == ["tests/m/test_a.py"]
-    assert targets["run"].declared == {"tests/test_runner_integration.py", "tests/conftest.py", "lib/data.txt", "pyproject.toml"} | shared
+    runner_files = {"tests/test_runner_integration.py", "tests/conftest.py", "gen/a.yaml", "lib/data.txt", "pyproject.toml"}
+    assert targets["run"].declared == runner_files | shared
     assert targets["run"].pytest_args() == ["tests/test_runner_integration.py", "--tmgg-case=c"]
 
 

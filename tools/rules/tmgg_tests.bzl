@@ -1,34 +1,27 @@
 """Macros that turn tests/targets.bzl (generated) into Bazel targets.
 
 Every test target runs the one pytest entry point, //tools/pytest:pytest_main.py,
-on its own test files, and declares exactly the tmgg sources and configs that
-tools/gen_test_targets.py found it reads: editing a file reruns only the
-targets that list it.
+on its own test files. It depends on the libraries of the tmgg modules its tests
+import (src/tmgg/**/BUILD.bazel, one py_library per module) and on the config
+files its compositions load (configs/**/BUILD.bazel), as tools/gen_test_targets.py
+found them: editing a file reruns only the targets that reach it through these labels.
 """
 
 _PYTEST_MAIN = "//tools/pytest:pytest_main.py"
 
-def tmgg_pytest(name, tests, srcs = [], configs = [], cases = [], data = [], pytest_args = [], **kwargs):
+def tmgg_pytest(name, tests, deps = [], configs = [], cases = [], data = [], pytest_args = [], **kwargs):
     """One py_test that runs pytest on `tests`, optionally limited to some cases.
 
     Args:
       name: the target's name.
       tests: test files (labels) pytest collects; conftest files ride along in srcs.
-      srcs: the tmgg source files (labels) the tests import, directly or not.
+      deps: the tmgg libraries the tests import (their own deps follow).
       configs: the config files (labels) the tests load.
       cases: parametrized case ids to keep (`--tmgg-case`); empty keeps all.
       data: other files the tests read.
       pytest_args: further arguments for pytest, e.g. `--tmgg-sweep=stage4_benchmarks`.
       **kwargs: passed to py_test (size, timeout, tags, ...).
     """
-    native.py_library(
-        name = name + "_code",
-        srcs = srcs,
-        deps = ["//:src_root"],
-        testonly = True,
-        tags = ["manual"],
-        visibility = ["//visibility:private"],
-    )
     native.py_test(
         name = name,
         srcs = [_PYTEST_MAIN] + tests,
@@ -36,7 +29,7 @@ def tmgg_pytest(name, tests, srcs = [], configs = [], cases = [], data = [], pyt
         args = ["$(rootpath %s)" % test for test in tests if test.endswith(".py") and "conftest" not in test] +
                ["--tmgg-case=" + case for case in cases] + pytest_args,
         data = configs + data,
-        deps = [":" + name + "_code"],
+        deps = deps + ["//:src_root"],
         legacy_create_init = False,
         python_version = "PY3",
         srcs_version = "PY3",
@@ -47,14 +40,14 @@ def config_tests(targets, **kwargs):
     """One small `config` target per base or stage config.
 
     Args:
-      targets: {config name: {"srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      targets: {config name: {"deps": [...], "configs": [...]}} from tests/targets.bzl.
       **kwargs: passed to every py_test.
     """
     for config, spec in targets.items():
         tmgg_pytest(
             name = config,
             tests = ["test_config_composition.py", "conftest.py"],
-            srcs = spec["srcs"],
+            deps = spec["deps"],
             configs = spec["configs"],
             cases = [config],
             size = "small",
@@ -69,7 +62,7 @@ def _job_tests(targets, test, flag, key, tags, **kwargs):
         tmgg_pytest(
             name = name,
             tests = [test, "conftest.py"],
-            srcs = spec["srcs"],
+            deps = spec["deps"],
             configs = spec["configs"],
             pytest_args = ["--%s=%s" % (flag, value) for value in values],
             size = "small",
@@ -81,7 +74,7 @@ def sweep_tests(targets, **kwargs):
     """One `sweep` target per runner whose launch is a Hydra sweep: each job is a case.
 
     Args:
-      targets: {target name: {"sweep": runner config, "srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      targets: {target name: {"sweep": runner config, "deps": [...], "configs": [...]}} from tests/targets.bzl.
       **kwargs: passed to every py_test.
     """
     _job_tests(
@@ -97,7 +90,7 @@ def option_tests(targets, **kwargs):
     """One target per config group whose options no runner loads: each option is a case.
 
     Args:
-      targets: {target name: {"options": [case ids], "srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      targets: {target name: {"options": [case ids], "deps": [...], "configs": [...]}} from tests/targets.bzl.
       **kwargs: passed to every py_test.
     """
     _job_tests(
@@ -113,14 +106,14 @@ def runner_tests(targets, **kwargs):
     """One `runner` target per CLI runner; its pytest timeout (120 s) fires before Bazel's.
 
     Args:
-      targets: {runner script: {"case": id, "srcs": [...], "configs": [...]}} from tests/targets.bzl.
+      targets: {runner script: {"case": id, "deps": [...], "configs": [...]}} from tests/targets.bzl.
       **kwargs: passed to every py_test.
     """
     for script, spec in targets.items():
         tmgg_pytest(
             name = script,
             tests = ["test_runner_integration.py", "conftest.py"],
-            srcs = spec["srcs"],
+            deps = spec["deps"],
             configs = spec["configs"],
             cases = [spec["case"]],
             data = ["//:pyproject.toml"],
@@ -134,14 +127,14 @@ def unit_tests(targets, **kwargs):
     """One `unit` target per test folder (one interpreter start for the folder's files).
 
     Args:
-      targets: {target name: {"tests": [...], "srcs": [...], "configs": [...], "data": [...]}}.
+      targets: {target name: {"tests": [...], "deps": [...], "configs": [...], "data": [...]}}.
       **kwargs: passed to every py_test.
     """
     for name, spec in targets.items():
         tmgg_pytest(
             name = name,
             tests = spec["tests"],
-            srcs = spec["srcs"],
+            deps = spec["deps"],
             configs = spec["configs"],
             data = spec.get("data", []),
             size = "small",
@@ -151,6 +144,8 @@ def unit_tests(targets, **kwargs):
 
 def runner_binaries(targets, **kwargs):
     """A `bazel run` target per CLI runner: `bazel run //:tmgg-spectral -- model.k=16`.
+
+    Each holds every tmgg module and config: overrides may choose any of them.
 
     Args:
       targets: {runner script: {"entry": "module:function", ...}} from tests/targets.bzl.
@@ -162,8 +157,8 @@ def runner_binaries(targets, **kwargs):
             srcs = ["//tools/rules:run_entry_point.py"],
             main = "//tools/rules:run_entry_point.py",
             args = [script, spec["entry"]],
-            deps = [":src"],
-            data = [":configs"],
+            deps = ["//src:tmgg"],
+            data = ["//configs"],
             python_version = "PY3",
             **kwargs
         )

@@ -13,6 +13,7 @@ Adding a runner is adding its config (and its line in ``[project.scripts]``).
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,19 @@ from tmgg.runners.factory import make_runner
 
 STAGE_BASE_CONFIG = "base_config_spectral"
 
-__all__ = ["STAGE_BASE_CONFIG", "make_runner", "runner_arguments", "runner_for"]
+__all__ = ["STAGE_BASE_CONFIG", "console_scripts", "make_runner", "runner_arguments", "runner_for"]
+
+
+def console_scripts(pyproject: Path) -> dict[str, str]:
+    """The runners a pyproject.toml declares: its ``[project.scripts]``, in file order.
+
+    Args:
+        pyproject: the path of a pyproject.toml.
+
+    Returns:
+        ``{script: "module:name"}``, e.g. ``{"tmgg-spectral": "tmgg.runners:base_config_spectral"}``.
+    """
+    return tomllib.loads(pyproject.read_text()).get("project", {}).get("scripts", {})
 
 
 def runner_arguments(name: str, configs: Path | None = None) -> tuple[str, tuple[str, ...]]:

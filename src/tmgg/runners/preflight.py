@@ -25,7 +25,6 @@ import shutil
 import sys
 import tempfile
 import time
-import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -40,8 +39,10 @@ class _Parser(argparse.ArgumentParser):
 
 def runner_label(runner: str, configs: Path) -> str:
     """The runner config of a console script (via pyproject.toml beside configs/), or ``runner`` itself."""
+    from tmgg.runners import console_scripts
+
     pyproject = configs.parent / "pyproject.toml"
-    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"] if pyproject.is_file() else {}
+    scripts = console_scripts(pyproject) if pyproject.is_file() else {}
     if runner in scripts:
         return scripts[runner].partition(":")[2]
     return runner
