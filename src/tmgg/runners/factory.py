@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from omegaconf import DictConfig
 
+EXIT_JOB_FAILED = 1
 EXIT_CONFIG_ERROR = 2
 EXIT_INTERRUPTED = 130
 
@@ -53,7 +54,8 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
 
     def run() -> None:
         # Imported before Hydra sets up logging, so Lightning keeps its own plain console handler.
-        from tmgg.runners.error_report import EXPECTED_ERRORS, one_line
+        from tmgg.runners.error_report import EXPECTED_ERRORS, one_line, one_line_any
+        from tmgg.runners.sweep_job import JobFailed
 
         program = Path(sys.argv[0]).name or config_name
         workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY")
@@ -68,12 +70,24 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
                 main()
             return
         except KeyboardInterrupt:
+            _print_sweep_summary()
             print(f"{program}: interrupted; no results written", file=sys.stderr)
             sys.exit(EXIT_INTERRUPTED)
         except _ReportedError as reported:
             error = reported.error
         except EXPECTED_ERRORS as expected:
             error = expected
+        except Exception as failure:
+            # A job of a multirun failed: Hydra's launchers ran the others, and re-raise the first failure.
+            error, swept = failure, _print_sweep_summary()
+            if show_traceback or not swept:
+                raise
+            if isinstance(error, JobFailed):
+                print(f"{program}: error: {error}", file=sys.stderr)
+                sys.exit(EXIT_CONFIG_ERROR)
+            print(f"{program}: error: {one_line_any(error)}", file=sys.stderr)
+            sys.exit(EXIT_JOB_FAILED)
+        _print_sweep_summary()
         if show_traceback:
             raise error
         print(f"{program}: error: {one_line(error)}", file=sys.stderr)
@@ -84,17 +98,36 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
     return run
 
 
-def _task(cfg: DictConfig) -> None:
+def _task(cfg: DictConfig) -> str | None:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
     from tmgg.runners.error_report import EXPECTED_ERRORS
     from tmgg.training import format_summary, train
     from tmgg.training.train import RESULTS_FILE
 
+    if HydraConfig.get().mode == RunMode.MULTIRUN:
+        from tmgg.runners.sweep_job import run_sweep_job
+
+        return run_sweep_job(cfg)
     try:
         train(cfg)
     except EXPECTED_ERRORS as error:
         raise _ReportedError(error) from error
     results = json.loads((Path(cfg.paths.results_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
     print(format_summary(results), flush=True)
+    return None
+
+
+def _print_sweep_summary() -> bool:
+    """Print the summary of a multirun that ended early; whether there was one."""
+    from tmgg.runners.sweep_callback import last_summary
+
+    summary = last_summary()
+    if summary is None:
+        return False
+    print("\n".join(summary.lines()), flush=True)
+    return True
 
 
 def _hydra_main(config_name: str) -> Callable[[], None]:
