@@ -41,8 +41,9 @@ def one_line_any(error: BaseException) -> str:
     """One line for any error: :func:`one_line` for an expected one, else its type and message joined."""
     if isinstance(error, EXPECTED_ERRORS):
         return one_line(error)
-    text = _flatten(str(error))
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    # Only the first line: a cluster's error may carry the job's whole stderr after it.
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
 
 
 def _flatten(message: str) -> str:

@@ -10,25 +10,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmgg.runners.reported_error import ReportedError
+
 if TYPE_CHECKING:
     from omegaconf import DictConfig
 
 EXIT_JOB_FAILED = 1
 EXIT_CONFIG_ERROR = 2
 EXIT_INTERRUPTED = 130
-
-
-class _ReportedError(BaseException):
-    """Carries an expected error out of a Hydra job.
-
-    Hydra's job runner catches ``Exception`` and prints its own lines before
-    re-raising; a ``BaseException`` passes straight through to the runner,
-    which prints the one line.
-    """
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[], None]:
@@ -73,7 +62,7 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
             _print_sweep_summary()
             print(f"{program}: interrupted; no results written", file=sys.stderr)
             sys.exit(EXIT_INTERRUPTED)
-        except _ReportedError as reported:
+        except ReportedError as reported:
             error = reported.error
         except EXPECTED_ERRORS as expected:
             error = expected
@@ -113,7 +102,7 @@ def _task(cfg: DictConfig) -> str | None:
     try:
         train(cfg)
     except EXPECTED_ERRORS as error:
-        raise _ReportedError(error) from error
+        raise ReportedError(error) from error
     results = json.loads((Path(cfg.paths.results_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
     print(format_summary(results), flush=True)
     return None

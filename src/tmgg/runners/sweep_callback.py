@@ -15,6 +15,7 @@ from typing import Any
 
 from hydra.experimental.callback import Callback
 
+from tmgg.runners.reported_error import ReportedError
 from tmgg.runners.sweep_summary import SweepSummary
 
 _started: dict[str, Any] = {}
@@ -24,11 +25,15 @@ class SweepCallback(Callback):
     """Hydra's hooks around a multirun; see the module docstring."""
 
     def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
-        from tmgg.runners.slurm_cluster import SlurmCluster
+        from tmgg.runners.slurm_cluster import SchedulerUnavailable, SlurmCluster
 
         launcher = str(config.hydra.launcher.get("_target_", ""))
         if launcher.endswith(".SlurmLauncher"):
-            SlurmCluster().require_controller()
+            try:
+                SlurmCluster().require_controller()
+            except SchedulerUnavailable as error:
+                # Hydra turns a callback's Exception into a warning and launches anyway.
+                raise ReportedError(error) from error
         _started.update(sweep_dir=Path(str(config.hydra.sweep.dir)), launched=time.time())
 
     def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
