@@ -289,7 +289,8 @@ def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
     groups = {
         f"unit_{name}": sorted(p for p in (tests_root / name).rglob("*.py") if "__pycache__" not in p.parts)
         for name in folders
-        if (tests_root / name).is_dir()
+        # A folder with its own BUILD file (tests/cluster: manual targets) declares its targets itself.
+        if (tests_root / name).is_dir() and not (tests_root / name / "BUILD.bazel").exists()
     }
     # Tests of src/tmgg's top-level modules (tests/test_paths.py) sit beside the integration
     # families; those that no other target runs share one target.
