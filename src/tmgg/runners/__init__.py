@@ -20,7 +20,18 @@ from tmgg.runners.factory import make_runner
 
 STAGE_BASE_CONFIG = "base_config_spectral"
 
-__all__ = ["STAGE_BASE_CONFIG", "make_runner", "runner_arguments", "runner_for"]
+__all__ = ["STAGE_BASE_CONFIG", "make_runner", "runner_arguments", "runner_for", "runner_label"]
+
+
+def runner_label(runner: str, configs: Path) -> str:
+    """The runner config of a console script (via pyproject.toml beside configs/), or ``runner`` itself."""
+    import tomllib
+
+    pyproject = configs.parent / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"] if pyproject.is_file() else {}
+    if runner in scripts:
+        return scripts[runner].partition(":")[2]
+    return runner
 
 
 def runner_arguments(name: str, configs: Path | None = None) -> tuple[str, tuple[str, ...]]:

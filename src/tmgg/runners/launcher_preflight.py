@@ -1,5 +1,9 @@
 """Preflight of a launch's SLURM request against the cluster: partition, time limit, GPUs per node.
 
+Usage:
+    python -m tmgg.runners.launcher_preflight RUNNER [OVERRIDES...] [-m]
+    bazel run //tools:slurm_preflight -- RUNNER [OVERRIDES...] [-m]   (tools/tmgg preflight runs it)
+
 When a multirun goes to ``hydra/launcher=submitit_slurm``, sbatch refuses a
 job whose partition does not exist, whose time exceeds the partition's
 MaxTime, or that asks for more GPUs than a node has (or leaves it pending
@@ -10,6 +14,8 @@ checked rather than passed.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,3 +88,35 @@ def check_slurm_request(launcher: Any, cluster: SlurmCluster | None = None) -> l
     else:
         findings.append(LauncherFinding("ok", f"slurm: gpus_per_node={gpus} available"))
     return findings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the launcher of a runner's command line against the cluster; exit 1 when a check fails.
+
+    The answer depends on the cluster as it is now, so this runs outside Bazel's
+    cache and sandbox (``tools/tmgg preflight`` runs it after the cached job checks).
+    """
+    from tmgg.paths import config_dir
+    from tmgg.runners import runner_arguments, runner_label
+    from tmgg.runners.launch_plan import plan_launch
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments:
+        print("usage: launcher_preflight RUNNER [OVERRIDES...] [-m]", file=sys.stderr)
+        return 2
+    configs = config_dir()
+    label = runner_label(arguments[0], configs)
+    config_name, fixed = runner_arguments(label, configs)
+    rest = arguments[1:]
+    plan = plan_launch(config_name, [*fixed, *rest], label)
+    if not plan.multirun:
+        return 0
+    with plan.jobs[0].config() as cfg:
+        findings = check_slurm_request(cfg.hydra.launcher)
+    for finding in findings:
+        print(finding.line(), flush=True)
+    return 1 if any(finding.verdict == "FAIL" for finding in findings) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

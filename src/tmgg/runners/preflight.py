@@ -28,7 +28,6 @@ import shutil
 import sys
 import tempfile
 import time
-import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -41,15 +40,6 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(_finish(f"error: {message}", EXIT_BAD_INPUT))
 
 
-def runner_label(runner: str, configs: Path) -> str:
-    """The runner config of a console script (via pyproject.toml beside configs/), or ``runner`` itself."""
-    pyproject = configs.parent / "pyproject.toml"
-    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"] if pyproject.is_file() else {}
-    if runner in scripts:
-        return scripts[runner].partition(":")[2]
-    return runner
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="preflight", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runner", help="tmgg-stage4, tmgg-spectral, ... or a runner config name")
@@ -59,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_intermixed_args(argv)
 
     from tmgg.paths import ConfigDirNotFound, config_dir
-    from tmgg.runners import runner_arguments
+    from tmgg.runners import runner_arguments, runner_label
     from tmgg.runners.error_report import one_line
     from tmgg.runners.launch_plan import LaunchError, plan_launch
 
