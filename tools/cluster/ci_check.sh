@@ -17,8 +17,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 scratch=$(mktemp -d /tmp/tmgg-slurm-ci.XXXXXX)
 export PATH="$root/tools/cluster:$PATH"   # the sacct stand-in, for a cluster without accounting
-QUICK=(trainer.max_epochs=1 trainer.val_check_interval=1 ++trainer.enable_checkpointing=false
-    trainer.enable_progress_bar=false trainer.enable_model_summary=false data.num_workers=0 '~logger')
+QUIET=(++trainer.enable_checkpointing=false trainer.enable_progress_bar=false trainer.enable_model_summary=false
+    data.num_workers=0 '~logger')
+QUICK=(trainer.max_steps=2 trainer.max_epochs=1 trainer.val_check_interval=1 "${QUIET[@]}")
+LONG=(trainer.max_steps=1000 trainer.max_epochs=1000 "${QUIET[@]}")   # about 30 s a job on 2 cores
 SWEEP=(model=spectral/linear_pe hydra/launcher=submitit_slurm hydra.launcher.timeout_min=10)
 
 log() { echo "slurm-ci: $*"; }
@@ -49,10 +51,10 @@ t=$(seconds)
 bazel test --nocache_test_results //tests/cluster:slurm_sweep
 log "2. //tests/cluster:slurm_sweep passed ($(elapsed "$t") s)"
 
-# 3. Kill drill. 3000 steps keep each job running for tens of seconds on 2 cores.
+# 3. Kill drill.
 sweep="$scratch/kill"
 t=$(seconds)
-stage4 "$scratch/kill1.log" "${SWEEP[@]}" trainer.max_steps=3000 "paths.output_dir=$sweep" "${QUICK[@]}" &
+stage4 "$scratch/kill1.log" "${SWEEP[@]}" "paths.output_dir=$sweep" "${LONG[@]}" &
 runner=$!
 victim=""
 for _ in $(seq 1 240); do
@@ -77,7 +79,7 @@ log "3. first launch ended ($(elapsed "$t") s): job 0 done, job 1 killed, no res
 while squeue -h | grep -q .; do sleep 0.5; done
 before=$(stat -c %Y "$sweep/0/results.json")
 t=$(seconds)
-stage4 "$scratch/kill2.log" "${SWEEP[@]}" trainer.max_steps=3000 "paths.output_dir=$sweep" "${QUICK[@]}" ||
+stage4 "$scratch/kill2.log" "${SWEEP[@]}" "paths.output_dir=$sweep" "${LONG[@]}" ||
     fail "the relaunch failed: see $scratch/kill2.log"
 grep '^sweep \|^ *[01]  ' "$scratch/kill2.log"
 grep -q "2 jobs: 1 done now, 1 skipped as already done, 0 failed" "$scratch/kill2.log" ||
@@ -89,7 +91,7 @@ log "3. relaunch reran only job 1 ($(elapsed "$t") s)"
 # 4. A failing job: the other still completes, the summary names the failure and its log.
 t=$(seconds)
 status=0
-stage4 "$scratch/fail.log" "${SWEEP[@]}" noise.eps=0.1 model.net.k=4,999 trainer.max_steps=2 \
+stage4 "$scratch/fail.log" "${SWEEP[@]}" noise.eps=0.1 model.net.k=4,999 \
     "paths.output_dir=$scratch/fail" "${QUICK[@]}" || status=$?
 grep '^sweep \|^ *[01]  \|error:' "$scratch/fail.log"
 [[ $status == 2 ]] || fail "a sweep with a failing job exited $status, not 2"
@@ -104,7 +106,7 @@ kill "$(cat "${TMGG_SLURM_DIR:-/tmp/tmgg-slurm}/slurmctld.pid")"
 sleep 1
 t=$(seconds)
 status=0
-stage4 "$scratch/down.log" "${SWEEP[@]}" trainer.max_steps=2 "paths.output_dir=$scratch/down" "${QUICK[@]}" || status=$?
+stage4 "$scratch/down.log" "${SWEEP[@]}" "paths.output_dir=$scratch/down" "${QUICK[@]}" || status=$?
 tools/cluster/slurm.sh start >/dev/null
 grep "error:" "$scratch/down.log"
 [[ $status == 2 ]] || fail "a launch with slurmctld down exited $status, not 2"
