@@ -115,7 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         findings = check_slurm_request(cfg.hydra.launcher)
     for finding in findings:
         print(finding.line(), flush=True)
-    return 1 if any(finding.verdict == "FAIL" for finding in findings) else 0
+    failed = sum(finding.verdict == "FAIL" for finding in findings)
+    status = 1 if failed else 0
+    if findings:
+        print(f"preflight: the SLURM request: {len(findings) - failed} of {len(findings)} checks ok (exit {status})")
+    return status
 
 
 if __name__ == "__main__":
