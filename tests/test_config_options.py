@@ -17,7 +17,7 @@ Assumptions:
       `submitit_slurm`) changes how a sweep's jobs run, not what a job builds:
       it is checked within its host's sweep by tmgg.runners.launcher_check
       (every key of the plugin's schema, the right types, the launcher built),
-      and nothing is submitted.
+      then the sweep's first job is checked like any other; nothing is submitted.
 
 Invariants: each option's job passes the checks of tmgg.runners.job_check;
 every config file is loaded by some launch or hosted as an option, and a file
@@ -50,6 +50,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def test_option_builds_and_runs_forward(option: OptionCase, tmp_path: Path) -> None:
     if option.is_launcher:
-        check_launcher(option.plan())
+        plan = option.plan()
+        check_launcher(plan)
+        # The sweep's first job, as this launcher would start it: the launcher must not break the job.
+        check_job(plan.jobs[0], tmp_path, ACCELERATOR)
     else:
         check_job(option.job(), tmp_path, ACCELERATOR)
