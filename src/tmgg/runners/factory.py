@@ -32,6 +32,12 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
     exit status 2; an interrupt ends it with status 130. Neither leaves a
     ``results.json``. ``HYDRA_FULL_ERROR=1`` shows the traceback instead.
 
+    In a multirun each job runs through :func:`tmgg.runners.sweep_job.run_sweep_job`
+    (skipped when its results are already complete; a failure fails that job
+    only), and the run ends with one line per job. When a job failed, the
+    runner exits 2 for an error a user can cause and 1 for any other (a job
+    killed on the cluster), after that summary.
+
     Args:
         config_name: Name of a top-level config, e.g. ``base_config_spectral``.
         overrides: Hydra overrides always applied, e.g. ``("+stage=stage1_poc",)``.
