@@ -747,6 +747,36 @@ SWEEP_TARGETS = {
 }
 
 OPTION_TARGETS = {
+    "options_hydra_launcher": {
+        "configs": [
+            "//configs:grid_search_base.yaml",
+            "//configs/callbacks:default.yaml",
+            "//configs/data:sbm_default.yaml",
+            "//configs/hydra:default.yaml",
+            "//configs/hydra/launcher:joblib.yaml",
+            "//configs/hydra/launcher:submitit_local.yaml",
+            "//configs/hydra/launcher:submitit_slurm.yaml",
+            "//configs/logger:csv.yaml",
+            "//configs/model/spectral:self_attention.yaml",
+            "//configs/module:denoiser.yaml",
+            "//configs/noise:edge_flip.yaml",
+            "//configs/paths:default.yaml",
+            "//configs/trainer:default.yaml",
+        ],
+        "deps": [
+            "//src/tmgg/data:graph_data_module",
+            "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/models/spectral:spectral_self_attention",
+            "//src/tmgg/noise:edge_flip_noise",
+            "//src/tmgg/runners:config_options",
+            "//src/tmgg/runners:job_check",
+        ],
+        "options": [
+            "grid_search_base:hydra/launcher=joblib",
+            "grid_search_base:hydra/launcher=submitit_local",
+            "grid_search_base:hydra/launcher=submitit_slurm",
+        ],
+    },
     "options_logger": {
         "configs": [
             "//configs:base_config_attention.yaml",
@@ -1007,8 +1037,12 @@ UNIT_TARGETS = {
             "runners/test_error_report.py",
             "runners/test_launch_env.py",
             "runners/test_launch_plan.py",
+            "runners/test_launcher_preflight.py",
             "runners/test_preflight.py",
             "runners/test_runner_factory.py",
+            "runners/test_slurm_cluster.py",
+            "runners/test_sweep_job.py",
+            "runners/test_sweep_summary.py",
         ],
     },
     "unit_tmgg": {
@@ -1075,6 +1109,7 @@ GENERATED_BUILD_FILES = [
     "//configs/callbacks:BUILD.bazel",
     "//configs/data:BUILD.bazel",
     "//configs/hydra:BUILD.bazel",
+    "//configs/hydra/launcher:BUILD.bazel",
     "//configs/logger:BUILD.bazel",
     "//configs/model:BUILD.bazel",
     "//configs/model/attention:BUILD.bazel",

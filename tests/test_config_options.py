@@ -13,6 +13,11 @@ Assumptions:
     - Under Bazel each target passes its cases with `--tmgg-option=<id>`, so it
       composes only its own configs.
     - The loggers run offline, writing under tmp_path (W&B in offline mode).
+    - A launcher option (`hydra/launcher=joblib`, `submitit_local`,
+      `submitit_slurm`) changes how a sweep's jobs run, not what a job builds:
+      it is checked within its host's sweep by tmgg.runners.launcher_check
+      (every key of the plugin's schema, the right types, the launcher built),
+      then the sweep's first job is checked like any other; nothing is submitted.
 
 Invariants: each option's job passes the checks of tmgg.runners.job_check;
 every config file is loaded by some launch or hosted as an option, and a file
@@ -29,6 +34,7 @@ import pytest
 from tmgg.paths import config_dir
 from tmgg.runners.config_options import OptionCase, uncovered_options
 from tmgg.runners.job_check import check_job
+from tmgg.runners.launcher_check import check_launcher
 
 ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
 
@@ -43,4 +49,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def test_option_builds_and_runs_forward(option: OptionCase, tmp_path: Path) -> None:
-    check_job(option.job(), tmp_path, ACCELERATOR)
+    if option.is_launcher:
+        plan = option.plan()
+        check_launcher(plan)
+        # The sweep's first job, as this launcher would start it: the launcher must not break the job.
+        check_job(plan.jobs[0], tmp_path, ACCELERATOR)
+    else:
+        check_job(option.job(), tmp_path, ACCELERATOR)

@@ -417,7 +417,8 @@ def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
     groups = {
         f"unit_{name}": sorted(p for p in (tests_root / name).rglob("*.py") if "__pycache__" not in p.parts)
         for name in folders
-        if (tests_root / name).is_dir()
+        # A folder with its own BUILD file (tests/cluster: manual targets) declares its targets itself.
+        if (tests_root / name).is_dir() and not (tests_root / name / "BUILD.bazel").exists()
     }
     # Tests of src/tmgg's top-level modules (tests/test_paths.py) sit beside the integration
     # families; those that no other target runs share one target.
@@ -597,20 +598,25 @@ def source_packages(graph: ImportGraph) -> dict[str, str]:
         for module in modules:
             path = graph.module_file(module)
             name = "__init__" if path.name == "__init__.py" else path.stem
-            everything.append(f"//{package}:{name}")
             deps = _labels(["//:src_root", *graph.deps(module)], package)
             blocks.append(_call("py_library", name=name, srcs=[path.name], deps=deps))
             if graph.lazy_exports(module):
-                everything.append(f"//{package}:exports")
                 comment = f"`import {module}`: the package with every name its lazy attach maps, as reaching one imports it."
                 deps = _labels(graph.exports_deps(module), package)
                 blocks.append(_call("py_library", comment, name="exports", deps=deps))
+        everything.append(f"//{package}:py_files")
+        blocks.append(
+            f'# Every module of this package by glob, for //src:tmgg: it holds a module added since the last refresh.\n'
+            f'filegroup(\n    name = "py_files",\n    srcs = glob(["*.py"]),\n)'
+        )
         files[package] = "\n\n".join(["\n".join(header), *blocks]) + "\n"
     aggregate = _call(
         "py_library",
-        "Every tmgg module: for `bazel run` of the runners and tools that may load any config.",
+        "Every tmgg module, found by glob in each package: for `bazel run` of the runners and of\n"
+        "//tools:gen_test_targets, which must run even when a new module is not in the graph yet.",
         name="tmgg",
-        deps=_labels(everything, "src"),
+        srcs=_labels(everything, "src"),
+        deps=["//:src_root"],
     )
     files["src"] = "\n\n".join(["\n".join(header[:1] + header[3:]), aggregate]) + "\n"
     return files

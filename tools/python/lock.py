@@ -25,8 +25,8 @@ import tomllib
 from pathlib import Path
 
 LOCK = Path("tools/python/requirements.lock")
-# The logger extras are locked too: the tests exercise every logger option offline.
-EXTRAS = ("test", "tensorboard", "wandb")
+# The logger and launcher extras are locked too: the tests exercise every logger and launcher option.
+EXTRAS = ("test", "tensorboard", "wandb", "cluster")
 PIP_TOOLS = "pip-tools==7.6.2"
 HEADER_PREFIX = "# tmgg-lock-inputs: sha256="
 REFRESH = "python3 tools/python/lock.py"

@@ -21,7 +21,7 @@ from tmgg.runners.factory import make_runner
 
 STAGE_BASE_CONFIG = "base_config_spectral"
 
-__all__ = ["STAGE_BASE_CONFIG", "console_scripts", "make_runner", "runner_arguments", "runner_for"]
+__all__ = ["STAGE_BASE_CONFIG", "console_scripts", "make_runner", "runner_arguments", "runner_for", "runner_label"]
 
 
 def console_scripts(pyproject: Path) -> dict[str, str]:
@@ -34,6 +34,15 @@ def console_scripts(pyproject: Path) -> dict[str, str]:
         ``{script: "module:name"}``, e.g. ``{"tmgg-spectral": "tmgg.runners:base_config_spectral"}``.
     """
     return tomllib.loads(pyproject.read_text()).get("project", {}).get("scripts", {})
+
+
+def runner_label(runner: str, configs: Path) -> str:
+    """The runner config of a console script (via pyproject.toml beside configs/), or ``runner`` itself."""
+    pyproject = configs.parent / "pyproject.toml"
+    scripts = console_scripts(pyproject) if pyproject.is_file() else {}
+    if runner in scripts:
+        return scripts[runner].partition(":")[2]
+    return runner
 
 
 def runner_arguments(name: str, configs: Path | None = None) -> tuple[str, tuple[str, ...]]:

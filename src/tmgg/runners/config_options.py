@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmgg.runners.launch_plan import Job, LaunchPlan, hydra_config_loader, plan_launch
+from tmgg.runners.launcher_check import LAUNCHER_GROUP
 
 SINGLE_RUN = "sweep=false"
 
@@ -36,9 +37,9 @@ def single_job(label: str, extra: Iterable[str] = (), configs: Path | None = Non
     return _runner_plan(label, [*extra, SINGLE_RUN], configs).jobs[0]
 
 
-def sweep_plan(label: str, configs: Path | None = None) -> LaunchPlan:
-    """What the runner launches with no arguments: one job, or its sweep's jobs."""
-    return _runner_plan(label, [], configs)
+def sweep_plan(label: str, configs: Path | None = None, extra: Iterable[str] = ()) -> LaunchPlan:
+    """What the runner launches with no arguments (or ``extra``): one job, or its sweep's jobs."""
+    return _runner_plan(label, list(extra), configs)
 
 
 def _runner_plan(label: str, arguments: list[str], configs: Path | None) -> LaunchPlan:
@@ -70,8 +71,17 @@ class OptionCase:
     def group(self) -> str:
         return self.override.partition("=")[0]
 
+    @property
+    def is_launcher(self) -> bool:
+        """A ``hydra/launcher`` option, checked within its host's sweep rather than as a job."""
+        return self.group == LAUNCHER_GROUP
+
     def job(self, configs: Path | None = None) -> Job:
         return single_job(self.host, [self.override], configs)
+
+    def plan(self, configs: Path | None = None) -> LaunchPlan:
+        """The host's sweep launched with this option."""
+        return sweep_plan(self.host, configs, [self.override])
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,13 @@ def uncovered_options(configs: Path) -> tuple[list[OptionCase], list[str]]:
     covered: set[str] = set()
     uses: list[_GroupUse] = []
     for label in launch_labels(configs):
+        plan = sweep_plan(label, configs)
+        # Launchers choose how a sweep's jobs run, not what a job builds, and no launch's defaults list
+        # names their group (Hydra's own config does): the first launch that sweeps hosts them.
+        if plan.multirun and not any(use.group == LAUNCHER_GROUP for use in uses):
+            uses.append(_GroupUse(label, LAUNCHER_GROUP, f"{LAUNCHER_GROUP}/basic"))
         # Each job once, in a fixed order (a sweep's single job may equal one of its jobs).
-        for job in dict.fromkeys([single_job(label, configs=configs), *sweep_plan(label, configs).jobs]):
+        for job in dict.fromkeys([single_job(label, configs=configs), *plan.jobs]):
             files, job_uses = loaded_files(job, configs)
             covered |= files
             uses += job_uses

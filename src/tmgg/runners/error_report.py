@@ -9,6 +9,7 @@ from hydra.errors import HydraException, InstantiationException, MissingConfigEx
 from omegaconf.errors import OmegaConfBaseException
 
 from tmgg.paths import ConfigDirNotFound, config_dir
+from tmgg.runners.slurm_cluster import SchedulerUnavailable
 from tmgg.training.errors import TmggError
 
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
@@ -16,6 +17,7 @@ EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
     HydraException,
     OmegaConfBaseException,
     ConfigDirNotFound,
+    SchedulerUnavailable,
 )
 
 
@@ -33,6 +35,15 @@ def one_line(error: BaseException) -> str:
     if isinstance(error, InstantiationException):
         return _instantiation(error)
     return _flatten(str(error)) or type(error).__name__
+
+
+def one_line_any(error: BaseException) -> str:
+    """One line for any error: :func:`one_line` for an expected one, else its type and message joined."""
+    if isinstance(error, EXPECTED_ERRORS):
+        return one_line(error)
+    # Only the first line: a cluster's error may carry the job's whole stderr after it.
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
 
 
 def _flatten(message: str) -> str:

@@ -10,24 +10,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmgg.runners.reported_error import ReportedError
+
 if TYPE_CHECKING:
     from omegaconf import DictConfig
 
+EXIT_JOB_FAILED = 1
 EXIT_CONFIG_ERROR = 2
 EXIT_INTERRUPTED = 130
-
-
-class _ReportedError(BaseException):
-    """Carries an expected error out of a Hydra job.
-
-    Hydra's job runner catches ``Exception`` and prints its own lines before
-    re-raising; a ``BaseException`` passes straight through to the runner,
-    which prints the one line.
-    """
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[], None]:
@@ -42,6 +32,12 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
     exit status 2; an interrupt ends it with status 130. Neither leaves a
     ``results.json``. ``HYDRA_FULL_ERROR=1`` shows the traceback instead.
 
+    In a multirun each job runs through :func:`tmgg.runners.sweep_job.run_sweep_job`
+    (skipped when its results are already complete; a failure fails that job
+    only), and the run ends with one line per job. When a job failed, the
+    runner exits 2 for an error a user can cause and 1 for any other (a job
+    killed on the cluster), after that summary.
+
     Args:
         config_name: Name of a top-level config, e.g. ``base_config_spectral``.
         overrides: Hydra overrides always applied, e.g. ``("+stage=stage1_poc",)``.
@@ -53,7 +49,8 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
 
     def run() -> None:
         # Imported before Hydra sets up logging, so Lightning keeps its own plain console handler.
-        from tmgg.runners.error_report import EXPECTED_ERRORS, one_line
+        from tmgg.runners.error_report import EXPECTED_ERRORS, one_line, one_line_any
+        from tmgg.runners.sweep_job import JobFailed
 
         program = Path(sys.argv[0]).name or config_name
         workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY")
@@ -68,12 +65,24 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
                 main()
             return
         except KeyboardInterrupt:
+            _print_sweep_summary()
             print(f"{program}: interrupted; no results written", file=sys.stderr)
             sys.exit(EXIT_INTERRUPTED)
-        except _ReportedError as reported:
+        except ReportedError as reported:
             error = reported.error
         except EXPECTED_ERRORS as expected:
             error = expected
+        except Exception as failure:
+            # A job of a multirun failed: Hydra's launchers ran the others, and re-raise the first failure.
+            error, swept = failure, _print_sweep_summary()
+            if show_traceback or not swept:
+                raise
+            if isinstance(error, JobFailed):
+                print(f"{program}: error: {error}", file=sys.stderr)
+                sys.exit(EXIT_CONFIG_ERROR)
+            print(f"{program}: error: {one_line_any(error)}", file=sys.stderr)
+            sys.exit(EXIT_JOB_FAILED)
+        _print_sweep_summary()
         if show_traceback:
             raise error
         print(f"{program}: error: {one_line(error)}", file=sys.stderr)
@@ -84,17 +93,36 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
     return run
 
 
-def _task(cfg: DictConfig) -> None:
+def _task(cfg: DictConfig) -> str | None:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
     from tmgg.runners.error_report import EXPECTED_ERRORS
     from tmgg.training import format_summary, train
     from tmgg.training.train import RESULTS_FILE
 
+    if HydraConfig.get().mode == RunMode.MULTIRUN:
+        from tmgg.runners.sweep_job import run_sweep_job
+
+        return run_sweep_job(cfg)
     try:
         train(cfg)
     except EXPECTED_ERRORS as error:
-        raise _ReportedError(error) from error
+        raise ReportedError(error) from error
     results = json.loads((Path(cfg.paths.results_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
     print(format_summary(results), flush=True)
+    return None
+
+
+def _print_sweep_summary() -> bool:
+    """Print the summary of a multirun that ended early; whether there was one."""
+    from tmgg.runners.sweep_callback import last_summary
+
+    summary = last_summary()
+    if summary is None:
+        return False
+    print("\n".join(summary.lines()), flush=True)
+    return True
 
 
 def _hydra_main(config_name: str) -> Callable[[], None]:

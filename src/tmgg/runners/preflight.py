@@ -10,6 +10,9 @@ multirun is expanded into its jobs by Hydra's own sweeper, and each job is
 checked like a config target (tmgg.runners.job_check); ``--steps N`` also
 trains each job for N steps on the CPU. Prints one line per job, ``ok`` or the
 error in one line naming the key or file, then a summary ending ``(exit N)``.
+A multirun sent to SLURM (``hydra/launcher=submitit_slurm``) also has its
+partition, time limit and GPUs per node checked against the cluster
+(tmgg.runners.launcher_preflight), or is told they were not checked.
 
 Exit status: 0 every job passes; 1 some job fails; 2 bad input (an unknown
 runner, an override Hydra rejects, a sweep with no jobs).
@@ -37,17 +40,6 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(_finish(f"error: {message}", EXIT_BAD_INPUT))
 
 
-def runner_label(runner: str, configs: Path) -> str:
-    """The runner config of a console script (via pyproject.toml beside configs/), or ``runner`` itself."""
-    from tmgg.runners import console_scripts
-
-    pyproject = configs.parent / "pyproject.toml"
-    scripts = console_scripts(pyproject) if pyproject.is_file() else {}
-    if runner in scripts:
-        return scripts[runner].partition(":")[2]
-    return runner
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="preflight", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runner", help="tmgg-stage4, tmgg-spectral, ... or a runner config name")
@@ -57,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_intermixed_args(argv)
 
     from tmgg.paths import ConfigDirNotFound, config_dir
-    from tmgg.runners import runner_arguments
+    from tmgg.runners import runner_arguments, runner_label
     from tmgg.runners.error_report import one_line
     from tmgg.runners.launch_plan import LaunchError, plan_launch
 
@@ -75,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kind = f"a multirun of {len(plan.jobs)} jobs" if plan.multirun else "one job"
     shown = " ".join([args.runner, *(["-m"] if args.multirun else []), *args.overrides])
     print(f"preflight: {shown}: {kind}", flush=True)
+    launcher_failed = _check_launcher(plan) if plan.multirun else 0
     failed = 0
     scratch = Path(tempfile.mkdtemp(prefix="tmgg-preflight-", dir=os.environ.get("TEST_TMPDIR")))
     try:
@@ -82,8 +75,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed += not _check(job, scratch / str(number), args.steps)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    status = EXIT_FAILED if failed else EXIT_OK
-    return _finish(f"{len(plan.jobs) - failed} of {len(plan.jobs)} jobs ok, {failed} failed", status)
+    status = EXIT_FAILED if failed or launcher_failed else EXIT_OK
+    summary = f"{len(plan.jobs) - failed} of {len(plan.jobs)} jobs ok, {failed} failed"
+    if launcher_failed:
+        summary += f"; {launcher_failed} launcher check(s) failed"
+    return _finish(summary, status)
+
+
+def _check_launcher(plan) -> int:
+    """Print the launcher's findings (SLURM's partition, time, GPUs); the number that failed."""
+    from tmgg.runners.launcher_preflight import check_slurm_request
+
+    with plan.jobs[0].config() as cfg:
+        findings = check_slurm_request(cfg.hydra.launcher)
+    for finding in findings:
+        print(finding.line(), flush=True)
+    return sum(finding.verdict == "FAIL" for finding in findings)
 
 
 def _check(job, scratch: Path, steps: int) -> bool:

@@ -56,7 +56,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
         TrainingError: a recorded metric is not finite.
         KeyboardInterrupt: the run was interrupted; nothing is recorded.
     """
-    _use_job_dir_in_multirun(cfg)
+    use_job_dir_in_multirun(cfg)
     resolved = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     check_targets(cfg)
     if cfg.get("torch_threads") is not None:
@@ -105,7 +105,11 @@ def train(cfg: DictConfig) -> dict[str, float]:
     return metrics
 
 
-def _use_job_dir_in_multirun(cfg: DictConfig) -> None:
+def use_job_dir_in_multirun(cfg: DictConfig) -> None:
+    """In a multirun, point ``paths`` at the job's own folder (``<sweep dir>/<job number>``); else nothing.
+
+    Call it once per config: an explicit ``paths.results_dir`` gets the job number appended.
+    """
     if not HydraConfig.initialized() or HydraConfig.get().mode != RunMode.MULTIRUN:
         return
     job = HydraConfig.get()

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# CI's SLURM check: a one-node cluster, a sweep on it, and the faults that must lose nothing.
+#
+# As root, from the checkout (slurm-wlm and munge are installed when missing):
+#   1. starts the cluster (tools/cluster/slurm.sh start);
+#   2. bazel test //tests/cluster:slurm_sweep: a 2-job tmgg-stage4 sweep through
+#      hydra/launcher=submitit_slurm, both results.json complete, both COMPLETED, a relaunch skips both;
+#   3. kill drill: a 2-job sweep of longer jobs; one job is scancel'ed mid-run; the sweep reports it
+#      failed with its log; the relaunch reruns that job only (the other's results.json is untouched);
+#   4. a failing job: one job of a 2-job sweep cannot run (model.net.k=999); the other completes and
+#      the summary names the failure and its log;
+#   5. scheduler down: slurmctld stopped, the launch stops in one line and submits nothing.
+# Prints each step's seconds; exits 1 at the first check that fails. Leaves the cluster running.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+scratch=$(mktemp -d /tmp/tmgg-slurm-ci.XXXXXX)
+export PATH="$root/tools/cluster:$PATH"   # the sacct stand-in, for a cluster without accounting
+QUIET=(++trainer.enable_checkpointing=false trainer.enable_progress_bar=false trainer.enable_model_summary=false
+    data.num_workers=0 '~logger')
+QUICK=(trainer.max_steps=2 trainer.max_epochs=1 trainer.val_check_interval=1 "${QUIET[@]}")
+LONG=(trainer.max_steps=1000 trainer.max_epochs=1000 "${QUIET[@]}")   # about 30 s a job on 2 cores
+SWEEP=(model=spectral/linear_pe hydra/launcher=submitit_slurm hydra.launcher.timeout_min=10)
+
+log() { echo "slurm-ci: $*"; }
+fail() {
+    echo "slurm-ci: FAIL: $*" >&2
+    exit 1
+}
+seconds() { echo $(($(date +%s%N) / 1000000)); }
+elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
+
+stage4() {  # stage4 OUTPUT_LOG ARGS...: runs tmgg-stage4 through Bazel; its exit status
+    local out=$1
+    shift
+    bazel run --ui_event_filters=-info,-stdout,-stderr --noshow_progress //:tmgg-stage4 -- "$@" >"$out" 2>&1
+}
+
+if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+    log "installing slurm-wlm and munge"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >"$scratch/apt.log" 2>&1 ||
+        { apt-get update -q >>"$scratch/apt.log" 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >>"$scratch/apt.log" 2>&1; }
+fi
+
+t=$(seconds)
+tools/cluster/slurm.sh start
+log "1. cluster up ($(elapsed "$t") s)"
+
+t=$(seconds)
+bazel test --nocache_test_results //tests/cluster:slurm_sweep
+log "2. //tests/cluster:slurm_sweep passed ($(elapsed "$t") s)"
+
+# 3. Kill drill.
+sweep="$scratch/kill"
+t=$(seconds)
+stage4 "$scratch/kill1.log" "${SWEEP[@]}" "paths.output_dir=$sweep" "${LONG[@]}" &
+runner=$!
+victim=""
+for _ in $(seq 1 240); do
+    if [[ $(grep -l '"state": "running"' "$sweep"/[01]/job_status.json 2>/dev/null | wc -l) == 2 ]]; then
+        victim=$(squeue -h -o %i | grep '_1$' | head -n1)
+        break
+    fi
+    sleep 0.5
+done
+[[ -n $victim ]] || fail "the kill drill's jobs never both ran: see $scratch/kill1.log"
+sleep 2
+scancel "$victim"
+log "3. scancel $victim (job 1) $(elapsed "$t") s after launch"
+status=0
+wait "$runner" || status=$?
+[[ $status == 1 ]] || fail "the sweep with a killed job exited $status, not 1: see $scratch/kill1.log"
+grep -q "2 jobs: 1 done now, 0 skipped as already done, 1 failed" "$scratch/kill1.log" ||
+    fail "the summary does not show 1 done and 1 failed: $(grep -A3 '^sweep ' "$scratch/kill1.log")"
+grep '^sweep \|^ *[01]  ' "$scratch/kill1.log"
+[[ -s $sweep/0/results.json && ! -e $sweep/1/results.json ]] || fail "job 0 should have results and job 1 none"
+log "3. first launch ended ($(elapsed "$t") s): job 0 done, job 1 killed, no results.json for it"
+while squeue -h | grep -q .; do sleep 0.5; done
+before=$(stat -c %Y "$sweep/0/results.json")
+t=$(seconds)
+stage4 "$scratch/kill2.log" "${SWEEP[@]}" "paths.output_dir=$sweep" "${LONG[@]}" ||
+    fail "the relaunch failed: see $scratch/kill2.log"
+grep '^sweep \|^ *[01]  ' "$scratch/kill2.log"
+grep -q "2 jobs: 1 done now, 1 skipped as already done, 0 failed" "$scratch/kill2.log" ||
+    fail "the relaunch did not rerun exactly the killed job"
+[[ $(stat -c %Y "$sweep/0/results.json") == "$before" && -s $sweep/1/results.json ]] ||
+    fail "the relaunch touched job 0's results or left job 1 without them"
+log "3. relaunch reran only job 1 ($(elapsed "$t") s)"
+
+# 4. A failing job: the other still completes, the summary names the failure and its log.
+t=$(seconds)
+status=0
+stage4 "$scratch/fail.log" "${SWEEP[@]}" noise.eps=0.1 model.net.k=4,999 \
+    "paths.output_dir=$scratch/fail" "${QUICK[@]}" || status=$?
+grep '^sweep \|^ *[01]  \|error:' "$scratch/fail.log"
+[[ $status == 2 ]] || fail "a sweep with a failing job exited $status, not 2"
+grep -q "1 done now, 0 skipped as already done, 1 failed" "$scratch/fail.log" || fail "the summary is wrong"
+grep -q "failed: model.net.k=999 is larger than the graph.*; log: " "$scratch/fail.log" ||
+    fail "the summary does not name the failure and its log"
+[[ -s $scratch/fail/0/results.json ]] || fail "the job that could run has no results.json"
+log "4. failing job reported, the other completed ($(elapsed "$t") s)"
+
+# 5. Scheduler down: one line, nothing submitted.
+kill "$(cat "${TMGG_SLURM_DIR:-/tmp/tmgg-slurm}/slurmctld.pid")"
+sleep 1
+t=$(seconds)
+status=0
+stage4 "$scratch/down.log" "${SWEEP[@]}" "paths.output_dir=$scratch/down" "${QUICK[@]}" || status=$?
+tools/cluster/slurm.sh start >/dev/null
+grep "error:" "$scratch/down.log"
+[[ $status == 2 ]] || fail "a launch with slurmctld down exited $status, not 2"
+grep -q "cannot submit: slurmctld at .* not answering" "$scratch/down.log" || fail "no one-line scheduler error"
+[[ ! -e $scratch/down ]] || fail "a launch with slurmctld down wrote $scratch/down"
+log "5. scheduler down: one line, nothing written ($(elapsed "$t") s)"
+
+rm -rf "$scratch"
+log "all SLURM checks passed"
