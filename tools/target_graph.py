@@ -53,8 +53,8 @@ def label_path(label: str, package: str = "") -> str:
 class BuildGraph:
     """The rules of the generated BUILD files: {label: labels it names (srcs and deps)}.
 
-    The files are plain calls of py_library, filegroup, exports_files and package,
-    so Python evaluates them with stand-ins for those rules. A label that no rule
+    The files are plain calls of py_library, filegroup, glob, exports_files and
+    package, so Python evaluates them with stand-ins for those. A label that no rule
     defines is a file.
     """
 
@@ -69,7 +69,13 @@ class BuildGraph:
         def rule(name, srcs=(), deps=(), **_):
             self.rules[f"//{package}:{name}"] = [absolute(label, package) for label in (*srcs, *deps)]
 
-        stand_ins = {"py_library": rule, "filegroup": rule, "exports_files": lambda *_, **__: None, "package": lambda **_: None}
+        def glob(patterns):
+            """The package's files that match, as Bazel's glob gives them (relative to the package)."""
+            folder = path.parent
+            found = {f.relative_to(folder).as_posix() for pattern in patterns for f in folder.glob(pattern) if f.is_file()}
+            return sorted(found)
+
+        stand_ins = {"py_library": rule, "filegroup": rule, "glob": glob, "exports_files": lambda *_, **__: None, "package": lambda **_: None}
         exec(path.read_text(), stand_ins)
 
     @functools.lru_cache(maxsize=None)

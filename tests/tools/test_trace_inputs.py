@@ -103,10 +103,14 @@ def test_declared_inputs_follow_deps_and_add_test_files_main_and_lock(root: Path
         'py_library(name = "top", srcs = ["top.py"], deps = [":gen", "//:src_root"])\n'
         'py_library(name = "gen", srcs = ["under.py"])\n'
         'filegroup(name = "configs", srcs = ["a.yaml"])\n'
+        'filegroup(name = "py_files", srcs = glob(["*.py"]))\n'
     )
+    for name in ("top.py", "under.py", "only_by_glob.py"):
+        (root / "gen" / name).write_text("x = 1\n")
     unit = {"tests": ["conftest.py", "m/conftest.py", "m/test_a.py"], "deps": ["//gen:top"], "configs": [], "data": ["//pkg:sub/file.txt"]}
+    every = {"tests": ["conftest.py", "m/test_b.py"], "deps": ["//gen:py_files"], "configs": [], "data": []}
     tables = {table: {} for table in ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")}
-    tables["UNIT_TARGETS"] = {"unit_m": unit}
+    tables["UNIT_TARGETS"] = {"unit_m": unit, "unit_every": every}
     tables["RUNNER_TARGETS"] = {"run": {"case": "c", "deps": [], "configs": ["//gen:configs", "//:lib/data.txt"]}}
     tables["GENERATED_BUILD_FILES"] = ["//gen:BUILD.bazel"]
     (root / "tests/targets.bzl").write_text("".join(f"{name} = {entries!r}\n" for name, entries in tables.items()))
@@ -115,6 +119,9 @@ def test_declared_inputs_follow_deps_and_add_test_files_main_and_lock(root: Path
     tests = {"tests/conftest.py", "tests/m/conftest.py", "tests/m/test_a.py"}
     assert targets["unit_m"].declared == tests | {"gen/top.py", "gen/under.py", "pkg/sub/file.txt"} | shared
     assert targets["unit_m"].pytest_args() == ["tests/m/test_a.py"]
+    # A glob in a BUILD file (each package's py_files) is expanded as Bazel would, in its package.
+    glob_files = {"gen/top.py", "gen/under.py", "gen/only_by_glob.py"}
+    assert targets["unit_every"].declared == {"tests/conftest.py", "tests/m/test_b.py"} | glob_files | shared
     runner_files = {"tests/test_runner_integration.py", "tests/conftest.py", "gen/a.yaml", "lib/data.txt", "pyproject.toml"}
     assert targets["run"].declared == runner_files | shared
     assert targets["run"].pytest_args() == ["tests/test_runner_integration.py", "--tmgg-case=c"]
