@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,7 @@ QUICK = (
     "~logger",
 )
 TIMEOUT_S = 300
+STATE_WAIT_S = 60  # how long SLURM may take to mark a finished job
 
 
 @pytest.fixture
@@ -71,6 +74,22 @@ def launch(sweep_dir: Path) -> subprocess.CompletedProcess[str]:
     return done
 
 
+def final_state(cluster: SlurmCluster, slurm_id: str) -> tuple[str, str]:
+    """The job's state once SLURM has finished it, and scontrol's answer.
+
+    submitit returns as soon as a job has pickled its result; SLURM may still show
+    the job RUNNING or COMPLETING for a moment after (its batch script and epilogue).
+    """
+    deadline = time.monotonic() + STATE_WAIT_S
+    while True:
+        status, answer = cluster.run(["scontrol", "show", "job", "--oneliner", slurm_id])
+        match = re.search(r"\bJobState=(\S+)", answer)
+        state = match.group(1) if status == 0 and match else "unknown"
+        if state not in ("PENDING", "RUNNING", "COMPLETING", "CONFIGURING") or time.monotonic() > deadline:
+            return state, answer
+        time.sleep(0.5)
+
+
 def test_two_job_sweep_completes_on_slurm_and_a_relaunch_skips_it(cluster: SlurmCluster, tmp_path: Path) -> None:
     sweep_dir = tmp_path / "sweep"
     first = launch(sweep_dir)
@@ -83,8 +102,8 @@ def test_two_job_sweep_completes_on_slurm_and_a_relaunch_skips_it(cluster: Slurm
     slurm_ids = sorted(path.name for path in (sweep_dir / ".submitit").iterdir() if path.is_dir() and "_" in path.name)
     assert len(slurm_ids) == 2, slurm_ids
     for slurm_id in slurm_ids:
-        status, answer = cluster.run(["scontrol", "show", "job", "--oneliner", slurm_id])
-        assert status == 0 and "JobState=COMPLETED" in answer, f"SLURM job {slurm_id}: {answer}"
+        state, answer = final_state(cluster, slurm_id)
+        assert state == "COMPLETED", f"SLURM job {slurm_id}: {answer}"
 
     second = launch(sweep_dir)
     assert "2 jobs: 0 done now, 2 skipped as already done, 0 failed" in second.stdout, second.stdout[-2000:]
