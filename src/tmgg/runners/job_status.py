@@ -10,8 +10,6 @@ has returned, that means it stopped without finishing.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -41,16 +39,11 @@ class JobStatus:
 
     def write(self) -> None:
         """Write ``<job_dir>/job_status.json``, replacing the previous state in one step."""
-        folder = Path(self.job_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{STATUS_FILE}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({**asdict(self), "overrides": list(self.overrides)}, handle, indent=2)
-            os.replace(temporary, folder / STATUS_FILE)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        # Imported here: only a running job writes, and it has imported training already;
+        # the summary and the launch-time checks only read, without torch.
+        from tmgg.training.results_io import write_json_atomic
+
+        write_json_atomic(Path(self.job_dir) / STATUS_FILE, {**asdict(self), "overrides": list(self.overrides)})
 
     def ended(self, state: str, error: str = "") -> JobStatus:
         """This status with its final ``state``."""
