@@ -47,7 +47,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchlib import ROOT, CommandFailed, timed
+
 LOCK = ROOT / "tools/python/requirements.lock"
 SCRIPT = ROOT / "tools/python/env_build.py"
 
@@ -110,19 +111,13 @@ class Bench:
     def hyperfine(self, name: str, command: str, prepare: str) -> float:
         """Seconds `command` took, one run, after `prepare`."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        exported = self.logs / f"{len(sum(self.samples.values(), []))+1:02d}-{slug}.json"
-        log = exported.with_suffix(".log")
+        log = self.logs / f"{len(sum(self.samples.values(), []))+1:02d}-{slug}.log"
         print(f"bench: {name} ...", end="", flush=True)
-        with log.open("w") as out:
-            done = subprocess.run(
-                ["hyperfine", "--runs", "1", "--show-output", "--command-name", name,
-                 "--prepare", prepare, "--export-json", str(exported), command],
-                stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
-            )
-        if done.returncode != 0:
+        try:
+            seconds = timed(command, ROOT, log=log, prepare=prepare, name=name)
+        except CommandFailed:
             print(" failed", flush=True)
-            raise SystemExit(f"bench: '{name}' failed: see {log}")
-        seconds = json.loads(exported.read_text())["results"][0]["mean"]
+            raise SystemExit(f"bench: '{name}' failed: see {log}") from None
         print(f" {seconds:.1f} s", flush=True)
         return seconds
 

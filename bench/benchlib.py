@@ -39,15 +39,16 @@ CASES = (
 class CommandFailed(RuntimeError):
     """A timed command exited with a status it was not allowed."""
 
-    def __init__(self, command: list[str], status: int, log: Path | None) -> None:
+    def __init__(self, command: list[str] | str, status: int, log: Path | None) -> None:
         where = f": see {log}" if log else ""
-        super().__init__(f"`{' '.join(command)}` exited {status}{where}")
+        text = command if isinstance(command, str) else " ".join(command)
+        super().__init__(f"`{text}` exited {status}{where}")
         self.status = status
         self.log = log
 
 
 def timed(
-    command: list[str],
+    command: list[str] | str,
     cwd: Path = ROOT,
     *,
     log: Path | None = None,
@@ -58,8 +59,9 @@ def timed(
 ) -> float:
     """Seconds `command` took in `cwd`, timed by hyperfine (one run); its output goes to `log` (or nowhere).
 
-    hyperfine runs the command without a shell (`--shell=none`), after `prepare` (a shell
-    command, not timed) when given, and writes its JSON next to the log (`.hyperfine.json`).
+    hyperfine runs a list without a shell (`--shell=none`) and a string with its shell
+    (for `VAR=value cmd && cmd`), after `prepare` (a shell command, not timed) when
+    given, and writes its JSON next to the log (`.hyperfine.json`).
 
     Raises:
         CommandFailed: if its exit status is not in `ok`.
@@ -68,10 +70,11 @@ def timed(
         raise SystemExit("bench: hyperfine is not installed (`apt-get install -y hyperfine`)")
     with tempfile.TemporaryDirectory(prefix="tmgg-hyperfine-") as scratch:
         exported = log.parent / (log.name.removesuffix(".log") + ".hyperfine.json") if log else Path(scratch) / "run.json"
+        text = command if isinstance(command, str) else shlex.join(command)
         wrapper = [
-            "hyperfine", "--runs", "1", "--shell=none", "--ignore-failure", "--show-output",
-            "--command-name", name or shlex.join(command)[:80], "--export-json", str(exported),
-            *(["--prepare", prepare] if prepare else []), shlex.join(command),
+            "hyperfine", "--runs", "1", *([] if isinstance(command, str) else ["--shell=none"]), "--ignore-failure",
+            "--show-output", "--command-name", name or text[:80], "--export-json", str(exported),
+            *(["--prepare", prepare] if prepare else []), text,
         ]
         output = log.open("w") if log else subprocess.DEVNULL
         try:
