@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Building the Python environment from the lock: uv against pip, side by side.
 
-Each trial builds the environment of tools/python/requirements.lock into an
-empty folder with tools/python/env_build.py, bytecode included, exactly as the
+Each trial builds the environment of tools/env/requirements.lock into an
+empty folder with tools/env/build.py, bytecode included, exactly as the
 environment rule does on a machine that lacks it. Rounds alternate the cases:
 
   pip, empty pip cache        what a fresh machine paid before uv;
@@ -22,7 +22,7 @@ against which env_build.py's compile (one interpreter per core) was chosen.
 Installing uv itself, once per machine, is timed once.
 
 Usage:
-    python3 bench/bench_env_build.py [--repeats 3] [--edit idna==3.11] [--out bench/results]
+    python3 -m bench.bench_env_build [--repeats 3] [--edit idna==3.11] [--out bench/results]
 
 Timed with hyperfine (one run per case per round, `--export-json`). Writes
 OUT/env_build.md and OUT/env_build.json; logs and hyperfine's JSON under
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -47,22 +46,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import ROOT, CommandFailed, timed
+from bench.benchlib import ROOT, CommandFailed, timed
+from tools.env import build as env_build
 
-LOCK = ROOT / "tools/python/requirements.lock"
-SCRIPT = ROOT / "tools/python/env_build.py"
+LOCK = ROOT / "tools/env/requirements.lock"
 
 PIP_EMPTY, PIP_WARM = "pip, empty pip cache", "pip, warm pip cache"
 UV_EMPTY, UV_WARM, EDIT = "uv, empty uv cache", "uv, warm uv cache", "lock edit, one package (uv)"
 UV_ALONE, UV_COMPILE = "uv pip install alone, no bytecode (warm)", "uv pip install --compile-bytecode (warm)"
 CASES = (PIP_EMPTY, PIP_WARM, UV_EMPTY, UV_WARM, EDIT, UV_ALONE, UV_COMPILE)
-
-
-def _load_env_build():
-    spec = importlib.util.spec_from_file_location("env_build", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def say(text: str) -> None:
@@ -76,7 +68,7 @@ def _sh(*words: object) -> str:
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.env_build = _load_env_build()
+        self.env_build = env_build
         self.scratch = Path(tempfile.mkdtemp(prefix="tmgg-env-bench-"))
         self.root = self.scratch / "root"  # the rule's TMGG_VENV_CACHE: uv, uv's cache, environments
         self.root.mkdir()
@@ -95,7 +87,7 @@ class Bench:
 
     def build_command(self, lock: Path, installer: str, pip_cache: Path | None = None) -> str:
         env = f"PIP_CACHE_DIR={shlex.quote(str(pip_cache))} " if pip_cache else ""
-        return env + _sh(self.python, SCRIPT, "--lock", lock, "--venv", self.trial, "--root", self.root, "--installer", installer)
+        return env + _sh(self.python, "-B", "-m", "tools.env.build", "--lock", lock, "--venv", self.trial, "--root", self.root, "--installer", installer)
 
     def uv_command(self, *extra: str) -> str:
         """The `uv pip install` env_build.py runs, into a fresh venv, plus `extra`."""
@@ -192,9 +184,9 @@ class Bench:
             "# Building the Python environment: uv against pip",
             "",
             f"Commit {commit}{' with uncommitted changes' if dirty else ''}, {time.strftime('%Y-%m-%d')}, "
-            f"{os.cpu_count()} cores, load average {self.load[0]:.1f} at the start and {self.load[1]:.1f} at the end. Command: `python3 bench/bench_env_build.py --repeats {self.args.repeats} --edit {self.args.edit}`.",
-            f"Each trial builds the environment of tools/python/requirements.lock ({packages} packages) into an empty folder"
-            " with `tools/python/env_build.py`, bytecode included, as the environment rule does; rounds alternate the cases;"
+            f"{os.cpu_count()} cores, load average {self.load[0]:.1f} at the start and {self.load[1]:.1f} at the end. Command: `python3 -m bench.bench_env_build --repeats {self.args.repeats} --edit {self.args.edit}`.",
+            f"Each trial builds the environment of tools/env/requirements.lock ({packages} packages) into an empty folder"
+            " with `tools/env/build.py`, bytecode included, as the environment rule does; rounds alternate the cases;"
             " each trial timed by hyperfine (one run). The lock edit moves "
             f"{self.args.edit.split('==')[0]} {self.edit_note}, with the current lock's environment on the machine.",
             "",

@@ -6,7 +6,7 @@ What a new machine pays before its first result: `git clone`, then
 TMGG_VENV_CACHE) and a remote cache that holds every test result. Three ways
 to get the environment are compared in the same run, alternating:
 
-  env from cache   the cache also holds the environment (tools/python/env_share.py);
+  env from cache   the cache also holds the environment (tools/env/share.py);
   env by uv        it does not (its entry is moved aside), so uv installs the lock,
                    uv itself and its cache starting empty too;
   env by pip       the same with TMGG_ENV_INSTALLER=pip: the fallback.
@@ -22,7 +22,7 @@ here. It reports when the first test result arrived (the earliest end of a
 test attempt in the build events, counted from the start of `git clone`).
 
 Usage:
-    python3 bench/bench_fresh_machine.py [--repeats 2] [--out bench/results] [--cache-port 19093]
+    python3 -m bench.bench_fresh_machine [--repeats 2] [--out bench/results] [--cache-port 19093]
 
 Writes OUT/fresh_machine.md and OUT/fresh_machine.json; logs under OUT/logs/fresh_machine/.
 Takes about 10 minutes with --repeats 2.
@@ -31,7 +31,6 @@ Takes about 10 minutes with --repeats 2.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -42,11 +41,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-
-import bep_summary  # noqa: E402
-from benchlib import ROOT, CommandFailed, bazel_output_base, timed  # noqa: E402
+from bench.benchlib import ROOT, CommandFailed, bazel_output_base, timed
+from tools.ci import bep_summary
+from tools.env import share
 
 FROM_CACHE, BY_UV, BY_PIP = "env from cache (--config=dev)", "env by uv (--config=dev)", "env by pip (--config=dev)"
 CI_FROM_CACHE = "env from cache (--config=ci)"
@@ -54,13 +51,6 @@ KINDS = (FROM_CACHE, BY_UV, BY_PIP, CI_FROM_CACHE)
 # Where each kind's environment must come from (.tmgg-origin), and its short name in logs.
 ORIGIN = {FROM_CACHE: "remote-cache", BY_UV: "uv", BY_PIP: "pip", CI_FROM_CACHE: "remote-cache"}
 SHORT = {FROM_CACHE: "cache-dev", BY_UV: "uv-dev", BY_PIP: "pip-dev", CI_FROM_CACHE: "cache-ci"}
-
-
-def _load_env_share():
-    spec = importlib.util.spec_from_file_location("env_share", ROOT / "tools/python/env_share.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def say(text: str) -> None:
@@ -112,24 +102,23 @@ class Bench:
 
     def start_cache(self) -> None:
         self.cache_url = subprocess.run(
-            [str(ROOT / "tools/cache_server.sh"), "start", str(self.scratch / "cache")],
+            [str(ROOT / "tools/cache/server.sh"), "start", str(self.scratch / "cache")],
             env=self.env(), check=True, capture_output=True, text=True,
         ).stdout.strip()
         say(f"remote cache at {self.cache_url}")
 
     def stop_cache(self) -> None:
-        subprocess.run([str(ROOT / "tools/cache_server.sh"), "stop", str(self.scratch / "cache")], env=self.env(), capture_output=True)
+        subprocess.run([str(ROOT / "tools/cache/server.sh"), "stop", str(self.scratch / "cache")], env=self.env(), capture_output=True)
 
     def populate(self) -> None:
         """Every test result and the environment into the cache, from this machine's environment."""
         clone, _ = self.clone("populate")
         env = self.env(TMGG_REMOTE_CACHE=self.cache_url)
         self.run("populate: bazel test --config=ci //...", ["bazel", "test", "--config=ci", "//..."], clone, env)
-        self.run("populate: env_share.py publish", [sys.executable, "tools/python/env_share.py", "publish"], clone, env)
+        self.run("populate: env_share.py publish", [sys.executable, "-m", "tools.env.share", "publish"], clone, env)
         self.release(clone)
 
     def entry_path(self) -> Path:
-        share = _load_env_share()
         key = share.entry_key(share.lock_digest_of_workspace(), share.interpreter_tag())
         return self.scratch / "cache/store/ac" / key
 
@@ -195,7 +184,7 @@ class Bench:
             "# A fresh machine against a warm remote cache",
             "",
             f"Commit {self.commit[:10]}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores. "
-            f"Command: `python3 bench/bench_fresh_machine.py --repeats {self.args.repeats}`.",
+            f"Command: `python3 -m bench.bench_fresh_machine --repeats {self.args.repeats}`.",
             "Each trial: `git clone`, then `bazel test CONFIG //...` with an empty `TMGG_VENV_CACHE`;"
             " every test target came from the remote cache in every trial.",
             "",

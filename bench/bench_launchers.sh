@@ -11,7 +11,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 steps=${1:-2}
 runs=${2:-3}
-python=$HOME/.cache/tmgg/venvs/$(sha256sum tools/python/requirements.lock | cut -c1-64)-py3.11/bin/python
+python=$HOME/.cache/tmgg/venvs/$(sha256sum tools/env/requirements.lock | cut -c1-64)-py3.11/bin/python
 [[ -x $python ]] || { echo "bench_launchers: no environment at $python: run any bazel test first" >&2; exit 1; }
 out=$(mktemp -d /tmp/tmgg-bench-launchers.XXXXXX)
 export PYTHONPATH=$root/src TMGG_CONFIG_DIR=$root/configs PATH=$root/tools/cluster:$PATH

@@ -2,7 +2,7 @@
 
 Usage (from the checkout; configs are found by ``tmgg.paths.config_dir()``)::
 
-    TMGG_CONFIG_DIR=configs PYTHONPATH=src python bench/bench_models.py [--batch 32] [--nodes 50]
+    TMGG_CONFIG_DIR=configs PYTHONPATH=src python -m bench.bench_models [--batch 32] [--nodes 50]
 
 Each model is built from the ``net`` node of its ``configs/model/<family>/<name>.yaml``.
 Input: a batch of random 0/1 symmetric graphs (edge probability 0.2, no self-loops),

@@ -13,7 +13,7 @@ each clone has its own Bazel output base), on one machine, and measures:
 - incremental reruns after five edits (a model file, a data config, a stage
   config, the lock, the README): for each edit and tool, the targets it reran,
   the targets it should rerun, misses, extras, seconds. "Should rerun" does not
-  come from the declarations Bazel uses: tools/trace_inputs.py runs each target's
+  come from the declarations Bazel uses: tools/ci/trace_inputs.py runs each target's
   tests outside Bazel under an audit hook, and a target should rerun after an
   edit of a file its tests opened (the lock: every target, since each runs in
   the environment the lock builds);
@@ -31,7 +31,7 @@ Writes OUT/suite.md (tables: seconds and ratios against Bazel), OUT/suite.png
 (every sample) and OUT/logs/ (one log per command).
 
 Usage:
-    python3 bench/bench_suite.py [--repeats 3] [--out bench/results] [--quick]
+    python3 -m bench.bench_suite [--repeats 3] [--out bench/results] [--quick]
                                  [--full-pytest-matrix] [--keep] [--cache-port 19093]
 
 A figure whose first measurement takes under a minute is the median of
@@ -58,11 +58,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from benchlib import CASES, IMPORT_FLOOR, ROOT, CommandFailed, bazel_output_base, bazel_python, pytest_case_command, timed
-
-sys.path.insert(0, str(ROOT / "tools"))
-import bep_summary  # noqa: E402  (tools/ is not a package)
-import target_graph  # noqa: E402
+from bench.benchlib import CASES, IMPORT_FLOOR, ROOT, CommandFailed, bazel_output_base, bazel_python, pytest_case_command, timed
+from tools.build import target_graph
+from tools.ci import bep_summary
 
 BAZEL, PYTEST, XDIST, TESTMON = "bazel", "pytest", "pytest -n 2", "testmon"
 PYTEST_FLAGS = {PYTEST: (), XDIST: ("-n", "2"), TESTMON: ("--testmon", "--testmon-forceselect")}
@@ -70,7 +68,7 @@ COLD, NOOP, CACHE_HIT = "cold full suite", "no-op rerun", "cache hit (fresh clon
 LONG_S = 60.0  # a measurement that takes longer is not repeated
 QUICK_TARGETS = ("base_config_gnn", "stage1_poc", "tmgg-gnn")
 VENV_ROOT = Path.home() / ".cache/tmgg/venvs"
-PYTHON_TAG = "-py3.11"  # tools/rules/python_venv.bzl names environments <lock sha256>-py3.11
+PYTHON_TAG = "-py3.11"  # tools/build/rules/python_venv.bzl names environments <lock sha256>-py3.11
 
 
 class BenchError(RuntimeError):
@@ -425,11 +423,11 @@ def label_path(label: str) -> str:
 
 
 def trace_reads(ctx: Context) -> None:
-    """What each target's tests open, traced outside Bazel (tools/trace_inputs.py): the ground truth of the matrix."""
-    stem = ctx.log_stem("trace the files each target's tests open (tools/trace_inputs.py)")
+    """What each target's tests open, traced outside Bazel (tools/ci/trace_inputs.py): the ground truth of the matrix."""
+    stem = ctx.log_stem("trace the files each target's tests open (tools/ci/trace_inputs.py)")
     traced = with_suffix(stem, ".json")
     only = [arg for target in ctx.scope.targets for arg in ("--only", target)]
-    command = [sys.executable, "tools/trace_inputs.py", "--json", str(traced), *only]
+    command = [sys.executable, "-m", "tools.ci.trace_inputs", "--json", str(traced), *only]
     run_step(ctx, "trace the files each target's tests open", command, ctx.work, base_env(), stem=stem)
     targets = json.loads(traced.read_text())["targets"]
     ctx.reads = {name: {label_path(label) for label in result["read"]} for name, result in targets.items()}
@@ -570,7 +568,7 @@ def start_cache(ctx: Context) -> None:
     log = with_suffix(ctx.log_stem("start the remote cache"), ".log")
     try:
         ctx.cache_url = subprocess.run(
-            [str(ctx.work / "tools/cache_server.sh"), "start", str(folder)], env=env, check=True, capture_output=True, text=True
+            [str(ctx.work / "tools/cache/server.sh"), "start", str(folder)], env=env, check=True, capture_output=True, text=True
         ).stdout.strip()
     except subprocess.CalledProcessError as failed:
         log.write_text(failed.stdout + failed.stderr)
@@ -581,7 +579,7 @@ def start_cache(ctx: Context) -> None:
 def stop_cache(ctx: Context) -> None:
     if ctx.cache_url:
         env = base_env(TMGG_CACHE_PORT=str(ctx.args.cache_port))
-        stop = [str(ctx.work / "tools/cache_server.sh"), "stop", str(ctx.scratch / "cache")]
+        stop = [str(ctx.work / "tools/cache/server.sh"), "stop", str(ctx.scratch / "cache")]
         subprocess.run(stop, env=env, capture_output=True)
 
 
@@ -676,7 +674,7 @@ def breakdown_table(ctx: Context) -> str:
 
 def meta(ctx: Context) -> dict:
     return {
-        "command": "python3 bench/bench_suite.py " + " ".join(sys.argv[1:]),
+        "command": "python3 -m bench.bench_suite " + " ".join(sys.argv[1:]),
         "date": datetime.datetime.now().isoformat(timespec="minutes"),
         "nproc": len(os.sched_getaffinity(0)),
         "head": ctx.commit[:10],
@@ -716,7 +714,7 @@ Tools: {tool_commands(ctx)}.
 ## Incremental reruns
 
 Counted in Bazel targets. "should rerun" comes from what each target's tests opened when run outside
-Bazel under an audit hook (`tools/trace_inputs.py`), not from Bazel's declarations: a target should
+Bazel under an audit hook (`tools/ci/trace_inputs.py`), not from Bazel's declarations: a target should
 rerun after an edit of a file its tests read; after a lock edit, every target (all run in the environment
 the lock builds);
 for pytest, a target reran when any of its tests ran. testmon does not see YAML or lock edits, nor the
@@ -762,7 +760,7 @@ def write_outputs(ctx: Context, plot: bool) -> None:
     if not plot:
         return
     (out / "suite.md").write_text(markdown(ctx, info))
-    plotter = [ctx.python, str(ROOT / "bench/suite_plot.py"), str(out / "suite.json"), str(out / "suite.png")]
+    plotter = [ctx.python, "-m", "bench.suite_plot", str(out / "suite.json"), str(out / "suite.png")]
     run_step(ctx, "chart (suite_plot.py, Bazel's Python)", plotter, ctx.work, pytest_env(ctx.work))
     progress(f"wrote {out / 'suite.md'}, {out / 'suite.png'}, {out / 'suite.json'}; logs in {ctx.logs}")
 

@@ -10,7 +10,7 @@ Measures, on this checkout, in one run (each figure the median of --repeats):
 - a cold full suite (nothing cached, environment already built), once.
 
 Usage:
-    python3 bench/machinery.py [--repeats 3] [--skip-cold]
+    python3 -m bench.machinery [--repeats 3] [--skip-cold]
 
 Needs the Bazel environment built once (any `bazel test`). Writes nothing in
 the checkout but Bazel's own output links; the disk cache goes to a scratch folder.
@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import CASES, IMPORT_FLOOR, ROOT, bazel_python, pytest_case_command, timed
+from bench.benchlib import CASES, IMPORT_FLOOR, ROOT, bazel_python, pytest_case_command, timed
 
 
 def median(command: list[str], repeats: int, before: list[str] | None = None) -> float:
@@ -77,7 +77,7 @@ def main() -> int:
         cold = timed(["bazel", "test", "--nocache_test_results", "//..."])
         rows.append((f"cold full suite, nothing cached ({targets} targets, environment built)", f"{cold:.0f} s"))
 
-    print(f"Measured by `python3 bench/machinery.py --repeats {args.repeats}`; medians of {args.repeats} runs.\n")
+    print(f"Measured by `python3 -m bench.machinery --repeats {args.repeats}`; medians of {args.repeats} runs.\n")
     print("| measure | result |\n|---|---|")
     for name, value in rows:
         print(f"| {name} | {value} |")

@@ -1,7 +1,7 @@
 """The environment is built with uv, and with pip, after one line that says why, when uv cannot.
 
 Rationale:
-    tools/python/env_build.py is what the environment rule runs when neither
+    tools/env/build.py is what the environment rule runs when neither
     this machine nor the remote cache has the environment. uv builds it in
     seconds; pip is the fallback that must keep working wherever uv does not
     (another platform, a registry without uv, a uv that breaks). A fallback
@@ -25,7 +25,6 @@ Invariants:
 
 import base64
 import hashlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -35,12 +34,13 @@ from pathlib import Path
 import pytest
 from runfiles import Runfiles
 
+from tools.env import build as env_build
+
 pytestmark = pytest.mark.unit
 
 _RUNFILES = Runfiles.Create()
 ROOT = Path(_RUNFILES.Rlocation("tmgg/pyproject.toml")).parent if _RUNFILES else Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "tools/python/env_build.py"
-UV_REQUIREMENTS = ROOT / "tools/python/uv-requirements.txt"
+UV_REQUIREMENTS = ROOT / "tools/env/uv-requirements.txt"
 FALLBACK_TAIL = "; building with pip instead"
 # What pip (23.2) prints when a downloaded file's hash is not in the lock.
 PIP_HASH_MISMATCH = """\
@@ -51,14 +51,6 @@ ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you
 """
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"tmgg_{name}", ROOT / f"tools/python/{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-env_build = _load("env_build")
 
 
 def _record_hash(data: bytes) -> str:
@@ -123,10 +115,10 @@ def _fake_uv(root: Path, script: str) -> Path:
 
 
 def _build(site: dict) -> subprocess.CompletedProcess:
-    """The script as the environment rule runs it."""
-    command = [sys.executable, str(SCRIPT), "--lock", str(site["lock"]), "--venv", str(site["venv"]),
+    """The module as the environment rule runs it: `python -B -m tools.env.build`, from the workspace root."""
+    command = [sys.executable, "-B", "-m", "tools.env.build", "--lock", str(site["lock"]), "--venv", str(site["venv"]),
                "--root", str(site["root"]), "--uv-requirements", str(UV_REQUIREMENTS)]
-    return subprocess.run(command, env=site["env"], capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, env=site["env"], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 def _origin(site: dict) -> str:

@@ -20,7 +20,6 @@ Invariants:
 """
 
 import hashlib
-import importlib.util
 import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +27,8 @@ from pathlib import Path
 
 import pytest
 from runfiles import Runfiles
+
+from tools.env import preflight, share
 
 pytestmark = pytest.mark.unit
 
@@ -39,14 +40,6 @@ LOCK = "a" * 64
 TAG = "cpython-311-linux-x86_64"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"tmgg_{name}", ROOT / f"tools/python/{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-share = _load("env_share")
 
 
 class _Store(BaseHTTPRequestHandler):
@@ -205,7 +198,6 @@ def test_an_unreachable_cache_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_only_runs_that_write_results_publish_the_environment(server, tmp_path: Path, monkeypatch) -> None:
     _, url = server
-    preflight = _load("preflight")
     monkeypatch.setenv("TMGG_REMOTE_CACHE", url)
     monkeypatch.delenv("TMGG_REMOTE_CACHE_HEADER", raising=False)
     writing = preflight.cache_flags(tmp_path, ["--config=ci", "//..."])

@@ -5,7 +5,7 @@ Rationale:
     from pyproject.toml would test other packages than users install.
 
 Assumptions:
-    tools/python/lock.py is importable by path and needs no network for --check.
+    tools.env.lock imports with the standard library alone and needs no network for --check.
 
 Invariants:
     the committed lock matches pyproject.toml; editing a dependency, the Python
@@ -13,12 +13,13 @@ Invariants:
     refreshes it; reordering dependencies does not.
 """
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 import pytest
 from runfiles import Runfiles
+
+from tools.env import lock
 
 pytestmark = pytest.mark.unit
 
@@ -28,23 +29,16 @@ _RUNFILES = Runfiles.Create()
 ROOT = Path(_RUNFILES.Rlocation("tmgg/pyproject.toml")).parent if _RUNFILES else Path(__file__).resolve().parents[2]
 
 
-def _lock_module():
-    spec = importlib.util.spec_from_file_location("tmgg_lock", ROOT / "tools/python/lock.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    (tmp_path / "tools/python").mkdir(parents=True)
+    (tmp_path / "tools/env").mkdir(parents=True)
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copy(ROOT / "tools/python/requirements.lock", tmp_path / "tools/python/requirements.lock")
+    shutil.copy(ROOT / "tools/env/requirements.lock", tmp_path / "tools/env/requirements.lock")
     return tmp_path
 
 
 def test_committed_lock_matches_pyproject() -> None:
-    assert _lock_module().staleness(ROOT) is None
+    assert lock.staleness(ROOT) is None
 
 
 @pytest.mark.parametrize(
@@ -60,18 +54,18 @@ def test_changed_declaration_makes_lock_stale(workspace: Path, old: str, new: st
     text = pyproject.read_text()
     assert old in text
     pyproject.write_text(text.replace(old, new))
-    reason = _lock_module().staleness(workspace)
-    assert reason is not None and "requirements.lock" in reason and "tools/python/lock.py" in reason
+    reason = lock.staleness(workspace)
+    assert reason is not None and "requirements.lock" in reason and lock.REFRESH in reason
 
 
 def test_reordering_dependencies_keeps_lock_fresh(workspace: Path) -> None:
     pyproject = workspace / "pyproject.toml"
     text = pyproject.read_text()
     pyproject.write_text(text.replace('    "numpy>=1.26",\n', "").replace('    "torch==2.13.0",\n', '    "torch==2.13.0",\n    "numpy>=1.26",\n'))
-    assert _lock_module().staleness(workspace) is None
+    assert lock.staleness(workspace) is None
 
 
 def test_lock_without_digest_is_stale(workspace: Path) -> None:
-    lock = workspace / "tools/python/requirements.lock"
-    lock.write_text("\n".join(line for line in lock.read_text().splitlines() if "tmgg-lock-inputs" not in line))
-    assert "no inputs digest" in _lock_module().staleness(workspace)
+    lock_file = workspace / "tools/env/requirements.lock"
+    lock_file.write_text("\n".join(line for line in lock_file.read_text().splitlines() if "tmgg-lock-inputs" not in line))
+    assert "no inputs digest" in lock.staleness(workspace)

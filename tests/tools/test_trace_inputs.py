@@ -1,4 +1,4 @@
-"""tools/trace_inputs.py judges a target by the files its tests really open.
+"""tools/ci/trace_inputs.py judges a target by the files its tests really open.
 
 Rationale:
     The trace is the check that does not trust tests/targets.bzl: it says a
@@ -9,14 +9,14 @@ Rationale:
     it pass targets it should fail, or fail targets it should pass.
 
 Assumptions:
-    The script and the sibling modules it imports load by path with the
+    tools.ci.trace_inputs and the tools.build modules it imports need the
     standard library alone; the interpreter running this test can run the hook
     (Python 3.8+ audit hooks) in a subprocess. Each test builds a small
     workspace of its own under tmp_path.
 
 Invariants:
     labels and workspace paths convert both ways; every macro's test files,
-    pytest arguments and extra data are as tools/rules/tmgg_tests.bzl makes
+    pytest arguments and extra data are as tools/build/rules/tmgg_tests.bzl makes
     them, a target's deps declare their libraries' files transitively, the
     shared main and the lock declared for all; bytecode stands for its
     source, links are resolved, Bazel's output links and files outside the
@@ -26,7 +26,6 @@ Invariants:
     undeclared, and the report names what it reads undeclared.
 """
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -34,30 +33,14 @@ from pathlib import Path
 import pytest
 from runfiles import Runfiles
 
+from tools.ci import trace_inputs as trace
+
 pytestmark = pytest.mark.unit
 
 # Under Bazel, the checkout's files in the runfiles tree: the library finds the
 # main repository's folder there (`tmgg` under WORKSPACE, `_main` under bzlmod).
 _RUNFILES = Runfiles.Create()
 ROOT = Path(_RUNFILES.Rlocation("tmgg/pyproject.toml")).parent if _RUNFILES else Path(__file__).resolve().parents[2]
-SCRIPT = "tools/trace_inputs.py"
-# The script imports these from its own folder; naming them here is what makes
-# the generated target declare them (tools/gen_test_targets.py reads path literals).
-SIBLINGS = ("tools/gen_test_targets.py", "tools/target_graph.py")
-
-
-def _load():
-    missing = [sibling for sibling in SIBLINGS if not (ROOT / sibling).is_file()]
-    assert not missing, f"{SCRIPT} imports {missing}, which this test's target does not ship"
-    spec = importlib.util.spec_from_file_location("tmgg_trace_inputs", ROOT / SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look their module up in sys.modules while the class is made.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-trace = _load()
 
 
 @pytest.fixture
@@ -125,6 +108,30 @@ def test_declared_inputs_follow_deps_and_add_test_files_main_and_lock(root: Path
     runner_files = {"tests/test_runner_integration.py", "tests/conftest.py", "gen/a.yaml", "lib/data.txt", "pyproject.toml"}
     assert targets["run"].declared == runner_files | shared
     assert targets["run"].pytest_args() == ["tests/test_runner_integration.py", "--tmgg-case=c"]
+
+
+def test_hand_written_build_files_are_read_when_their_labels_are(root: Path) -> None:
+    (root / "tests").mkdir()
+    (root / "tests/targets.bzl").write_text("GENERATED_BUILD_FILES = []\n")
+    (root / "pkg/BUILD.bazel").write_text(
+        'load("//x:defs.bzl", "thing")\n'
+        'py_library(name = "mod", srcs = ["mod.py"], data = ["sub/file.txt"], deps = [":base"])\n'
+        'py_library(name = "base", srcs = ["base.py"])\n'
+        'py_binary(name = "app", srcs = ["mod.py"], deps = [":mod"])\n'
+        'filegroup(name = "every", srcs = glob(["**/*.py"]))\n'
+        'thing(name = "other")\n'
+    )
+    (root / "pkg/inner").mkdir()
+    (root / "pkg/inner/BUILD.bazel").write_text("")
+    for name in ("pkg/mod.py", "pkg/base.py", "pkg/sub/deep.py", "pkg/inner/hidden.py"):
+        (root / name).write_text("x = 1\n")
+    graph = trace.BuildGraph(root)
+    assert graph.files("//pkg:mod") == {"pkg/mod.py", "pkg/base.py", "pkg/sub/file.txt"}
+    # Like Bazel's, a glob stops at a subpackage.
+    assert graph.files("//pkg:every") == {"pkg/mod.py", "pkg/base.py", "pkg/sub/deep.py"}
+    # mod.py is in a py_binary's srcs too; the import resolves to the py_library.
+    assert graph.library_of("pkg/mod.py") == "//pkg:mod"
+    assert graph.library_of("pkg/sub/deep.py") is None
 
 
 def test_workspace_file_names_sources_and_ignores_outputs(root: Path, tmp_path: Path) -> None:

@@ -1,0 +1,45 @@
+"""The one pytest entry point that every Bazel py_test runs.
+
+It turns Bazel's test protocol into pytest arguments:
+- JUnit XML goes to $XML_OUTPUT_FILE, so bazel-testlogs/<target>/test.xml lists the cases;
+- `--test_filter` (TESTBRIDGE_TEST_ONLY) becomes `-k`;
+- pytest's cache and entry-point plugins are off, and HOME, MPLCONFIGDIR and XDG_CACHE_HOME point
+  into $TEST_TMPDIR: tests write only there;
+- pytest's exit code is the test's exit code.
+
+Usage in a BUILD file (through the macros in tools/build/rules/tmgg_tests.bzl):
+    args = ["tests/test_config_composition.py", "--tmgg-case=base_config_spectral"]
+"""
+
+import os
+import sys
+
+import pytest
+
+
+def main() -> int:
+    # One process per target: no cache, and no plugins found through entry points
+    # (xdist, testmon, hydra's): the tests use none, and loading them cost about
+    # a second a target. The benchmarks use xdist and testmon outside Bazel.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    args = ["-p", "no:cacheprovider", "--strict-markers", "-q", *sys.argv[1:]]
+    xml = os.environ.get("XML_OUTPUT_FILE")
+    if xml:
+        args += ["--junitxml", xml, "-o", "junit_family=xunit2"]
+    only = os.environ.get("TESTBRIDGE_TEST_ONLY")
+    if only:
+        args += ["-k", only]
+    scratch = os.environ.get("TEST_TMPDIR")
+    if scratch:
+        args += ["--basetemp", os.path.join(scratch, "pytest")]
+        # Libraries that write caches under HOME (matplotlib, torch, hydra) write
+        # here instead, so a test touches nothing outside its scratch folder.
+        for variable, folder in (("HOME", "home"), ("MPLCONFIGDIR", "matplotlib"), ("XDG_CACHE_HOME", "cache")):
+            path = os.path.join(scratch, folder)
+            os.makedirs(path, exist_ok=True)
+            os.environ[variable] = path
+    return int(pytest.main(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The bundled remote cache: tools/cache/server.sh runs it, prune.py keeps it small."""

@@ -1,0 +1,1 @@
+"""CI's checks beyond the tests: the fault drill, the input trace, the stability check, build-event summaries."""

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""Inject faults one at a time into a clean copy of the workspace and check the suite catches each.
+
+For each fault it asserts:
+1. exactly the expected targets fail, as failed tests (not killed by Bazel):
+   those whose declared inputs (tests/targets.bzl through the generated BUILD
+   files, tools/build/target_graph.py) contain the edited file,
+   less those the fault names as not theirs to catch, plus any it adds;
+2. each failed target's log names the culprit;
+3. every target whose inputs the fault did not touch comes from the cache;
+4. after the fault is reverted, every target passes straight from the cache.
+
+Usage:
+    python3 -m tools.ci.fault_drill [--keep] [--only NAME ...]
+
+The copy is a `git clone` of HEAD in a scratch folder; results are shared with
+the copy through a disk cache (cache keys do not depend on the checkout's path),
+so the first run there costs the environment build, not the whole suite.
+Prints a markdown table of faults, the targets they turned red and the message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.build.target_graph import FRESHNESS_TARGET as FRESHNESS
+from tools.build.target_graph import affected, load_targets
+from tools.ci import bep_summary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# The targets that check launch jobs without running a runner.
+LAUNCH_CHECKS = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected fault: replace the first `old` by `new` in `path`.
+
+    The targets expected to fail are those whose declared inputs include `path`
+    (tools/build/target_graph.affected), less `quiet` (inputs changed, but the fault
+    is not theirs to catch: they must rerun and pass), plus `also_red`.
+    """
+
+    name: str
+    path: str
+    old: str
+    new: str
+    culprit: str  # a regex every failed target's log must match
+    also_red: tuple[str, ...] = ()
+    quiet: tuple[str, ...] = (FRESHNESS,)
+    # Whole tables of targets that rerun but are not the fault's to catch, e.g. the
+    # runner targets, which run one job with every output path overridden.
+    quiet_tables: tuple[str, ...] = ()
+
+
+FAULTS = (
+    Fault(
+        name="import error in a runner module",
+        path="src/tmgg/runners/error_report.py",
+        old="import difflib\n",
+        new="import difflib\nimport tmgg_drill_missing_module\n",
+        culprit=r"No module named 'tmgg_drill_missing_module'",
+        # The launch checks import tmgg.runners (the runner factory) but never run a runner.
+        quiet_tables=LAUNCH_CHECKS,
+    ),
+    Fault(
+        name="broken Hydra decorator (wrong config name)",
+        path="src/tmgg/runners/factory.py",
+        old="config_name=config_name, version_base",
+        new='config_name=config_name + "_typo", version_base',
+        culprit=r"_typo",
+        quiet_tables=LAUNCH_CHECKS,
+    ),
+    Fault(
+        name="invalid defaults list (names a missing config)",
+        path="configs/base_config_gnn.yaml",
+        old="- noise: edge_flip",
+        new="- noise: edge_flipp",
+        culprit=r"edge_flipp",
+        # The generator composes every config, so the generated inputs are stale too.
+        also_red=(FRESHNESS,),
+    ),
+    Fault(
+        name="path that fails to resolve",
+        path="configs/stage/stage1_poc.yaml",
+        old="stage: stage1_poc\n",
+        new="stage: stage1_poc\npaths:\n  root_dir: ${oc.env:TMGG_DRILL_UNSET_ROOT}\n",
+        culprit=r"TMGG_DRILL_UNSET_ROOT",
+    ),
+    Fault(
+        name="data module that fails to instantiate",
+        path="configs/data/sbm_small.yaml",
+        old="p_in: 0.9 ",
+        new="p_in: 1.9 ",
+        culprit=r"p_in",
+    ),
+    Fault(
+        name="model that fails to construct",
+        path="configs/model/hybrid/hybrid.yaml",
+        old="num_heads: 4 ",
+        new="num_heads: 5 ",
+        culprit=r"num_heads",
+    ),
+    Fault(
+        name="undefined interpolation",
+        path="configs/data/sbm_small.yaml",
+        old="seed: ${seed}",
+        new="seed: ${seeed}",
+        culprit=r"seeed",
+    ),
+    Fault(
+        name="invalid _target_",
+        path="configs/model/gnn/gnn.yaml",
+        old="_target_: tmgg.models.gnn.GNN",
+        new="_target_: tmgg.models.gnn.GNNN",
+        # The freshness check names the stale generated file instead.
+        culprit=r"GNNN|generated files are stale",
+        # The generated inputs follow the `_target_`, so they are stale too.
+        also_red=(FRESHNESS,),
+    ),
+    Fault(
+        name="incompatible composition (model too small for the stage's data)",
+        path="configs/model/baselines/mlp.yaml",
+        old="max_nodes: 64 ",
+        new="max_nodes: 24 ",
+        culprit=r"max_nodes",
+        # The model alone is valid (its unit tests use smaller graphs); only a composition with 32-node data is not.
+        quiet=(FRESHNESS, "unit_models"),
+    ),
+    Fault(
+        name="input-dimension mismatch",
+        path="src/tmgg/models/attention/multi_head_attention_denoiser.py",
+        old="self.embed = nn.Linear(k, d_model)",
+        new="self.embed = nn.Linear(k + 1, d_model)",
+        culprit=r"mat1 and mat2|cannot be multiplied",
+    ),
+    Fault(
+        name="model output of the wrong shape",
+        path="src/tmgg/models/gnn/gnn.py",
+        old="return self.readout(self.filters(normalised_shift(adj, values), unit_rms(vectors)))",
+        new="return self.readout(self.filters(normalised_shift(adj, values), unit_rms(vectors)))[:, 1:, 1:]",
+        # Config and runner targets report the sizes; the model's unit tests report a shape mismatch.
+        culprit=r"31, 31|\[2, 31, 31\]|shape",
+    ),
+    Fault(
+        name="NaN output",
+        path="src/tmgg/models/digress/digress_graph_transformer.py",
+        old="return self.out(torch.cat([e, pairs, graph], dim=-1)).squeeze(-1)",
+        new='return self.out(torch.cat([e, pairs, graph], dim=-1)).squeeze(-1) * float("nan")',
+        culprit=r"non-finite|not finite|nan",
+    ),
+    Fault(
+        name="invalid trainer setting",
+        path="configs/stage/stage2_validation.yaml",
+        old="  max_epochs: 60\n",
+        new="  max_epochs: 60\n  precision: 42-true\n",
+        culprit=r"42-true",
+    ),
+    Fault(
+        name="hang (a runner that never finishes)",
+        path="configs/stage/stage4_benchmarks.yaml",
+        old="stage: stage4_benchmarks\n",
+        new="stage: stage4_benchmarks\ncallbacks:\n  drill_hang:\n    _target_: time.sleep\n    _args_: [3600]\n",
+        culprit=r"TIMEOUT: runner tmgg-stage4 did not finish within 120 s",
+        # Building callbacks is the runner's work, not the config checks': they rerun and pass.
+        quiet=(FRESHNESS, "stage4_benchmarks", "stage4_benchmarks_sweep"),
+    ),
+    Fault(
+        name="sweep that names a config option that does not exist",
+        path="configs/stage/stage4_benchmarks.yaml",
+        old="spectral/filter_bank,",
+        new="spectral/filter_bankk,",
+        culprit=r"filter_bankk",
+        # The generator expands the sweep, so the generated inputs cannot be made either.
+        also_red=(FRESHNESS,),
+        # The single job (sweep=false) of the config and runner targets never picks the option.
+        quiet=("stage4_benchmarks", "tmgg-stage4"),
+    ),
+    Fault(
+        name="sweep value that breaks construction",
+        path="configs/grid_search_base.yaml",
+        old="model.optimizer.lr: 1.0e-3,1.0e-2",
+        new="model.optimizer.lr: -1.0e-3,1.0e-2",
+        culprit=r"Invalid learning rate",
+        quiet=(FRESHNESS, "grid_search_base", "tmgg-grid-search"),
+    ),
+    Fault(
+        name="group option selected by no base config, with a bad key",
+        path="configs/trainer/cpu.yaml",
+        old="accelerator: cpu\n",
+        new="accelerator: cpu\nmax_epoch: 3\n",
+        culprit=r"max_epoch",
+    ),
+    Fault(
+        name="path that fails to resolve without the tests' overrides",
+        path="configs/paths/default.yaml",
+        old="results_dir: ${paths.output_dir}",
+        new="results_dir: ${paths.output_dirr}",
+        culprit=r"output_dirr",
+        # The runners run one job with every output path overridden: the config checks' to catch.
+        quiet_tables=("RUNNER_TARGETS",),
+    ),
+)
+
+
+def run_suite(workspace: Path, disk_cache: Path, *extra: str) -> dict[str, str]:
+    """{target: 'cached' | 'passed' | 'failed' | ...} for one `bazel test //...`, from its build events."""
+    events = workspace / "bazel-drill-events.json"
+    result = subprocess.run(
+        ["bazel", "test", "--keep_going", f"--disk_cache={disk_cache}", f"--build_event_json_file={events}", *extra, "//..."],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+    )
+    states = {}
+    if events.exists():
+        for label, outcome in bep_summary.test_results(events).items():
+            status = outcome.get("status", "NO STATUS")
+            cached = bep_summary.is_cached(outcome) and status == "PASSED"
+            states[label.removeprefix("//tests:")] = "cached" if cached else status.lower()
+    if not states:
+        raise SystemExit(f"drill: bazel test reported no results:\n{result.stderr[-3000:]}")
+    return states
+
+
+def test_log(workspace: Path, target: str) -> str:
+    log = workspace / "bazel-testlogs/tests" / target / "test.log"
+    return log.read_text(errors="replace") if log.exists() else ""
+
+
+def first_match(text: str, pattern: str) -> str:
+    """The first line matching `pattern`, preferring pytest's `E ` error lines."""
+    lines = [line for line in text.splitlines() if re.search(pattern, line)]
+    errors = [line for line in lines if line.startswith("E ")]
+    return (errors or lines or [""])[0].removeprefix("E").strip()[:160]
+
+
+def drill(workspace: Path, disk_cache: Path, fault: Fault) -> tuple[list[str], str, list[str]]:
+    """Apply, test, revert, retest. Returns (red targets, a culprit line, problems)."""
+    problems = []
+    file = workspace / fault.path
+    original = file.read_text()
+    if fault.old not in original:
+        return [], "", [f"{fault.path} no longer contains {fault.old!r}: update the drill"]
+    inputs_changed = affected(workspace, fault.path)
+    tables = load_targets(workspace)
+    quiet = set(fault.quiet).union(*(tables[table] for table in fault.quiet_tables))
+    expected = (inputs_changed - quiet) | set(fault.also_red)
+    file.write_text(original.replace(fault.old, fault.new, 1))
+    try:
+        states = run_suite(workspace, disk_cache)
+    finally:
+        file.write_text(original)
+    red = sorted(t for t, s in states.items() if s not in ("cached", "passed"))
+    if set(red) != expected:
+        problems.append(f"expected red {sorted(expected)}, got {red}")
+    # A failure must be the test's own verdict, with its message, not Bazel killing a silent test.
+    not_failed = sorted(f"{t} ({states[t]})" for t in red if states[t] != "failed")
+    if not_failed:
+        problems.append(f"these ended otherwise than as a failed test: {not_failed}")
+    # Targets whose inputs the fault did not touch must come from the cache; those
+    # whose inputs it touched but that do not check this fault rerun and pass.
+    rerun = sorted(t for t, s in states.items() if s == "passed" and t not in inputs_changed)
+    if rerun:
+        problems.append(f"these reran though none of their inputs changed: {rerun}")
+    culprit_line = ""
+    for target in red:
+        line = first_match(test_log(workspace, target), fault.culprit)
+        if not line:
+            problems.append(f"{target}: its log does not name the culprit /{fault.culprit}/")
+        elif not culprit_line:
+            culprit_line = line
+    # Bazel's default (--cache_test_results=auto) reruns any test that failed last time;
+    # `yes` lets the reverted targets come from the cache, as a fresh checkout's would.
+    after = run_suite(workspace, disk_cache, "--cache_test_results=yes")
+    not_cached = sorted(t for t, s in after.items() if s != "cached")
+    if not_cached:
+        problems.append(f"after the revert these did not come from the cache: {not_cached}")
+    return red, culprit_line, problems
+
+
+def describe(workspace: Path, red: list[str]) -> str:
+    """The red targets, with "all N runner targets" in place of a full list of them."""
+    runners = set(load_targets(workspace)["RUNNER_TARGETS"])
+    if runners and runners <= set(red):
+        return ", ".join([f"all {len(runners)} runner targets", *(t for t in red if t not in runners)])
+    return ", ".join(red)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy")
+    parser.add_argument("--disk-cache", type=Path, help="a disk cache to reuse between drills (default: a scratch one)")
+    parser.add_argument("--only", nargs="*", help="run only faults whose name contains one of these words")
+    args = parser.parse_args()
+    faults = [f for f in FAULTS if not args.only or any(word in f.name for word in args.only)]
+    scratch = Path(tempfile.mkdtemp(prefix="tmgg-drill-"))
+    workspace = scratch / "workspace"
+    disk_cache = args.disk_cache or scratch / "disk-cache"
+    failures = 0
+    rows = []
+    try:
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(workspace)], check=True)
+        baseline = run_suite(workspace, disk_cache)
+        bad = sorted(t for t, s in baseline.items() if s not in ("passed", "cached"))
+        if bad:
+            raise SystemExit(f"drill: the clean copy is not green: {bad}")
+        print(f"drill: clean copy green ({len(baseline)} targets)", flush=True)
+        for number, fault in enumerate(faults, 1):
+            started = time.perf_counter()
+            red, line, problems = drill(workspace, disk_cache, fault)
+            status = "caught" if not problems else "MISSED"
+            failures += bool(problems)
+            seconds = time.perf_counter() - started
+            print(f"drill: [{number}/{len(faults)}] {fault.name}: {status} in {seconds:.0f} s; red: {describe(workspace, red)}", flush=True)
+            for problem in problems:
+                print(f"drill:   {problem}", flush=True)
+            rows.append(f"| {fault.name} (`{fault.path}`) | {describe(workspace, red)} | `{line.replace('|', '/')}` |")
+    finally:
+        # The copy's Bazel output tree is throwaway too.
+        subprocess.run(["bazel", "clean", "--expunge"], cwd=workspace, capture_output=True)
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print("\n| fault | targets turned red | message in the log |\n|---|---|---|")
+    print("\n".join(rows))
+    print(f"\ndrill: {len(faults) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Run the whole suite three times uncached and check it is stable and hermetic.
+
+In a fresh clone of HEAD it runs `bazel test --nocache_test_results //...`:
+
+1. as is;
+2. inside a new network namespace (`unshare -n`: only a loopback interface,
+   which Bazel's client and server need to talk; the script first checks
+   that the outside world is unreachable from there);
+3. inside a new network namespace again, with HOME an empty folder (Bazel's
+   output tree then lives in that folder too; TMGG_VENV_CACHE keeps the
+   shared Python environment, which cannot be rebuilt without a network).
+
+It then checks that every run passed, that all three gave the same result
+for every test target and every test case (JUnit XML), and that the clone's
+files (ignored ones included, Bazel's bazel-* links aside) are byte for byte
+what they were before.
+
+Usage:
+    python3 -m tools.ci.stability_check [--keep]
+
+Needs root for `unshare -n`. Takes about three cold suites (10 minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from tools.ci import bep_summary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Any routable address: reaching it would mean the namespace has a network.
+OUTSIDE = ("1.1.1.1", 443)
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+
+
+def log(message: str) -> None:
+    print(f"stability: {message}", flush=True)
+
+
+def bring_loopback_up() -> None:
+    """Set `lo` up in this (new) network namespace; Bazel's client reaches its server over it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sh", b"lo", 0)
+        flags = struct.unpack("16sh", fcntl.ioctl(sock, SIOCGIFFLAGS, request))[1]
+        fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sh", b"lo", flags | IFF_UP))
+
+
+def network_reachable() -> bool:
+    try:
+        with socket.create_connection(OUTSIDE, timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def inner(workspace: Path, events: Path) -> int:
+    """Runs inside `unshare -n`: prove there is no network, then run the suite."""
+    bring_loopback_up()
+    if network_reachable():
+        log(f"{OUTSIDE[0]} is reachable inside `unshare -n`; this run would prove nothing")
+        return 3
+    try:
+        return bazel_test(workspace, events)
+    finally:
+        # The server lives in this namespace; stop it so the next run starts its own.
+        subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True)
+
+
+def bazel_test(workspace: Path, events: Path) -> int:
+    """`bazel test` of everything, uncached; its output goes to <events>.log."""
+    command = ["bazel", "test", "--keep_going", "--nocache_test_results", f"--build_event_json_file={events}", "//..."]
+    with events.with_suffix(".log").open("w") as output:
+        return subprocess.run(command, cwd=workspace, stdout=output, stderr=subprocess.STDOUT).returncode
+
+
+def test_cases(results: dict[str, dict]) -> dict[str, str]:
+    """{target::case: outcome} from the JUnit XML file each test result of this run names."""
+    outcomes = {}
+    for target, result in results.items():
+        for output in result.get("testActionOutput", []):
+            if output.get("name") != "test.xml":
+                continue
+            xml = Path(output["uri"].removeprefix("file://"))
+            for case in ElementTree.parse(xml).iter("testcase"):
+                children = {child.tag for child in case}
+                outcome = next((tag for tag in ("failure", "error", "skipped") if tag in children), "passed")
+                outcomes[f"{target}::{case.get('classname')}.{case.get('name')}"] = outcome
+    return outcomes
+
+
+def tree_digest(workspace: Path) -> dict[str, str]:
+    """{path: sha256} of every file in the clone but .git and Bazel's convenience links."""
+    digests = {}
+    for dirpath, dirnames, filenames in os.walk(workspace):
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not (here == workspace and (d == ".git" or d.startswith("bazel-")))]
+        for name in filenames:
+            path = here / name
+            if here == workspace and name.startswith("bazel-"):
+                continue
+            relative = path.relative_to(workspace).as_posix()
+            digests[relative] = "link:" + os.readlink(path) if path.is_symlink() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def run(workspace: Path, number: int, label: str, *, netns: bool, home: Path | None) -> tuple[dict[str, str], dict[str, str], float]:
+    """One uncached suite; returns ({target: status}, {case: outcome}, seconds)."""
+    events = workspace.parent / f"run{number}-events.json"
+    events.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
+    if home is not None:
+        env["TMGG_VENV_CACHE"] = env.get("TMGG_VENV_CACHE") or str(Path.home() / ".cache/tmgg/venvs")
+        env["HOME"] = str(home)
+    subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True, env=env)
+    start = time.perf_counter()
+    if netns:
+        command = ["unshare", "-n", sys.executable, "-m", "tools.ci.stability_check", "--inner", str(workspace), str(events)]
+        code = subprocess.run(command, env=env, cwd=ROOT).returncode
+    else:
+        code = bazel_test(workspace, events)
+    seconds = time.perf_counter() - start
+    if code == 3:
+        raise SystemExit("stability: the network namespace was not isolated")
+    results = bep_summary.test_results(events) if events.exists() else {}
+    if not results:
+        tail = "\n".join(events.with_suffix(".log").read_text(errors="replace").splitlines()[-30:])
+        raise SystemExit(f"stability: run {number} ({label}): bazel reported no test results (exit {code}):\n{tail}")
+    statuses = {target: result.get("status", "NO STATUS") for target, result in results.items()}
+    cached = [target for target, result in results.items() if bep_summary.is_cached(result)]
+    if cached:
+        raise SystemExit(f"stability: run {number} ({label}): these came from a cache, not a run: {cached}")
+    failed = sorted(target for target, status in statuses.items() if status != "PASSED")
+    log(f"run {number} ({label}): {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
+    return statuses, test_cases(results), seconds
+
+
+RUNS = (
+    # (label, in a new network namespace, with an empty HOME)
+    ("plain", False, False),
+    ("no network", True, False),
+    ("no network, empty HOME", True, True),
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch clone")
+    parser.add_argument("--runs", type=int, nargs="*", choices=(1, 2, 3), default=[1, 2, 3], help="run only these runs (debugging)")
+    parser.add_argument("--inner", nargs=2, type=Path, metavar=("WORKSPACE", "EVENTS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inner:
+        return inner(*args.inner)
+    if os.geteuid() != 0:
+        raise SystemExit("stability: `unshare -n` needs root; run as root (CI does)")
+
+    scratch = Path(tempfile.mkdtemp(prefix="tmgg-stability-"))
+    workspace, home = scratch / "workspace", scratch / "empty-home"
+    home.mkdir()
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(workspace)], check=True)
+    before = tree_digest(workspace)
+    runs = []
+    try:
+        for number in args.runs:
+            label, netns, empty_home = RUNS[number - 1]
+            runs.append((label, *run(workspace, number, label, netns=netns, home=home if empty_home else None)))
+    finally:
+        subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True)
+        env = {**os.environ, "HOME": str(home)}
+        subprocess.run(["bazel", "clean", "--expunge"], cwd=workspace, capture_output=True, env=env)
+        subprocess.run(["bazel", "clean", "--expunge"], cwd=workspace, capture_output=True)
+
+    problems = []
+    reference_label, reference_targets, reference_cases, _ = runs[0]
+    for label, targets, cases, _ in runs:
+        failed = sorted(t for t, s in targets.items() if s != "PASSED")
+        if failed:
+            problems.append(f"{label}: failed {failed}")
+        if targets != reference_targets:
+            differ = sorted(t for t in set(targets) | set(reference_targets) if targets.get(t) != reference_targets.get(t))
+            problems.append(f"{label}: target results differ from {reference_label}'s: {differ}")
+        if cases != reference_cases:
+            differ = sorted(c for c in set(cases) | set(reference_cases) if cases.get(c) != reference_cases.get(c))
+            problems.append(f"{label}: test cases differ from {reference_label}'s: {differ[:10]}")
+    after = tree_digest(workspace)
+    if after != before:
+        changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+        problems.append(f"the suite changed the source tree: {changed[:20]}")
+
+    if not args.keep:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print("\n| run | targets | test cases | result | seconds |\n|---|---|---|---|---|")
+    for label, targets, cases, seconds in runs:
+        passed = sum(s == "PASSED" for s in targets.values())
+        print(f"| {label} | {len(targets)} | {len(cases)} | {passed} passed | {seconds:.0f} |")
+    for problem in problems:
+        log(problem)
+    log("source tree unchanged" if after == before else "source tree CHANGED")
+    log(f"PASSED: {len(runs)} uncached runs agree" if not problems else f"FAILED: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Python environment: its lock, building it with uv (or pip), sharing it through the remote cache."""
