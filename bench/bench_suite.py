@@ -150,17 +150,36 @@ class Scope:
         return cls(tuple(sorted(integration_targets(workspace))), ("//tests:integration_all",), ("-m", "integration"))
 
 
+INTEGRATION_TABLES = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS")
+
+
 def integration_targets(workspace: Path) -> set[str]:
+    """The targets of //tests:integration_all: config, sweep, option and runner targets."""
     tables = target_graph.load_targets(workspace)
-    return set(tables["CONFIG_TARGETS"]) | set(tables["RUNNER_TARGETS"])
+    return {name for table in INTEGRATION_TABLES for name in tables[table]}
 
 
 def case_ids(workspace: Path) -> dict[str, str]:
-    """{pytest case id: Bazel target}: a config case is named after its config, a runner case is in targets.bzl."""
+    """{pytest case id: Bazel target}, from targets.bzl.
+
+    A config case is named after its config, a runner case and an option case are listed
+    by their target, and a sweep job's case is its sweep's name with the job's overrides in
+    brackets (`stage3_diversity[data=er]`): the sweep's name is the key, see case_target.
+    """
     tables = target_graph.load_targets(workspace)
     cases = {name: name for name in tables["CONFIG_TARGETS"]}
     cases.update({spec["case"]: name for name, spec in tables["RUNNER_TARGETS"].items()})
+    cases.update({option: name for name, spec in tables["OPTION_TARGETS"].items() for option in spec["options"]})
+    cases.update({spec["sweep"] + "[": name for name, spec in tables["SWEEP_TARGETS"].items()})
     return cases
+
+
+def case_target(cases: dict[str, str], case: str) -> str | None:
+    """The Bazel target of a pytest case id, or None when no target runs it."""
+    if case in cases:
+        return cases[case]
+    sweep = case.split("[", 1)[0] + "["
+    return cases.get(sweep) if case.endswith("]") else None
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -325,7 +344,7 @@ def pytest_run(ctx: Context, step: str, *extra: str, ok: tuple[int, ...] = (0,))
     ran, unmapped = set(), 0
     for name in junit_tests(junit):
         case = re.search(r"\[(.+)\]$", name)
-        target = ctx.cases.get(case.group(1)) if case else None
+        target = case_target(ctx.cases, case.group(1)) if case else None
         if target:
             ran.add(target)
         else:
@@ -697,7 +716,7 @@ def tool_commands(ctx: Context) -> str:
 
 def markdown(ctx: Context, info: dict) -> str:
     quick = "\n**--quick: a plumbing check on a few targets, one run each; not a result.**\n" if info["quick"] else ""
-    named = ", ".join(info["scope"]) if info["quick"] else "`//tests:integration_all` (config and runner targets)"
+    named = ", ".join(info["scope"]) if info["quick"] else "`//tests:integration_all` (config, sweep, option and runner targets)"
     scope = f"{len(info['scope'])} targets: {named}"
     return f"""# Test suite: Bazel against pytest, pytest-xdist and pytest-testmon
 
