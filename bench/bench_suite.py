@@ -150,7 +150,8 @@ class Scope:
         return cls(tuple(sorted(integration_targets(workspace))), ("//tests:integration_all",), ("-m", "integration"))
 
 
-INTEGRATION_TABLES = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS")
+# Every table of tests/targets.bzl but the unit targets: what //tests:integration_all holds.
+INTEGRATION_TABLES = tuple(table for table in target_graph.TABLES if table != "UNIT_TARGETS")
 
 
 def integration_targets(workspace: Path) -> set[str]:
