@@ -955,6 +955,16 @@ UNIT_TARGETS = {
             "data/test_single_graph_data_module.py",
         ],
     },
+    "unit_device": {
+        "configs": [],
+        "data": [],
+        "deps": ["//src/tmgg/runners:__init__"],
+        "tests": [
+            "conftest.py",
+            "device/test_device_guard.py",
+            "device/test_gpu_request.py",
+        ],
+    },
     "unit_linalg": {
         "configs": [],
         "data": [],
@@ -1066,6 +1076,7 @@ UNIT_TARGETS = {
         "deps": [
             "//tools/ci:trace_inputs",
             "//tools/env:build",
+            "//tools/env:gpu_config",
             "//tools/env:lock",
             "//tools/env:preflight",
             "//tools/env:share",
@@ -1074,6 +1085,7 @@ UNIT_TARGETS = {
             "conftest.py",
             "tools/test_env_build.py",
             "tools/test_env_share.py",
+            "tools/test_gpu_config.py",
             "tools/test_lock.py",
             "tools/test_module_bazel.py",
             "tools/test_trace_inputs.py",
@@ -1126,6 +1138,7 @@ GENERATED_BUILD_FILES = [
     "//src/tmgg:BUILD.bazel",
     "//src/tmgg/data:BUILD.bazel",
     "//src/tmgg/data/generators:BUILD.bazel",
+    "//src/tmgg/device:BUILD.bazel",
     "//src/tmgg/linalg:BUILD.bazel",
     "//src/tmgg/models:BUILD.bazel",
     "//src/tmgg/models/attention:BUILD.bazel",

@@ -6,8 +6,10 @@ without building torch models (check_job is replaced by a stub that fails
 jobs whose overrides say `bad=1`); pyproject.toml beside configs/ names the
 console script.
 Invariants: exit 0 when every job passes, 1 when any fails (its line names
-the job and the error), 2 for an unknown runner, an override Hydra rejects, a
-sweep with no jobs; the last line ends with `(exit N)`.
+the job and the error) or a SLURM launch could not be checked against the
+cluster (unless `--no-cluster`), 2 for an unknown runner, an override Hydra
+rejects, a sweep with no jobs; the last line ends with `(exit N)`; a job that
+asks for a GPU from a CPU build of torch fails, naming the setting.
 """
 
 import pytest
@@ -66,3 +68,32 @@ def test_bad_input_exits_2_in_one_line(configs, capsys, argv, message) -> None:
     status, lines = run(capsys, *argv)
     assert status == 2
     assert len(lines) == 1 and message in lines[0] and lines[0].endswith("(exit 2)")
+
+
+def test_a_gpu_asked_of_a_cpu_build_fails_the_job_naming_the_setting(configs, capsys, monkeypatch) -> None:
+    from tmgg.device import cuda_support
+
+    monkeypatch.setattr(tmgg.runners.job_check, "check_job", lambda job, scratch, steps=0: tmgg.runners.job_check.check_gpu_request(job))
+    if cuda_support.cuda_build() is not None:
+        pytest.skip("torch here is a CUDA build: it can give the GPU asked for")
+    status, lines = run(capsys, "tmgg-toy", "-m", "+trainer.accelerator=cpu,gpu")
+    assert status == 1
+    assert lines[1].startswith("ok    base_config_toy[+trainer.accelerator=cpu]")
+    assert lines[2].startswith("FAIL  base_config_toy[+trainer.accelerator=gpu]: GpuUnavailable: trainer.accelerator=gpu asks")
+    assert "is the CPU build" in lines[2] and "--gpu" in lines[2]
+
+
+SLURM_TOY = "hydra:\n  mode: ${tmgg.run_mode:${sweep}}\n  launcher:\n    _target_: x.SlurmLauncher\n"
+
+
+def test_a_slurm_launch_the_cluster_cannot_answer_is_not_checked_and_exits_1(configs, capsys, monkeypatch) -> None:
+    from tmgg.runners.slurm_cluster import SlurmCluster
+
+    (configs / "base_config_toy.yaml").write_text("sweep: false\nbad: 0\n" + SLURM_TOY)
+    monkeypatch.setattr(SlurmCluster, "controller", lambda self: None)
+    status, lines = run(capsys, "tmgg-toy", "-m", "bad=0,0")
+    assert status == 1
+    assert any(line.startswith("skip") and "not checked" in line for line in lines)
+    assert lines[-1] == "preflight: 2 of 2 jobs ok, 0 failed; 1 launcher check(s) failed or not checked (exit 1)"
+    status, lines = run(capsys, "tmgg-toy", "-m", "bad=0,0", "--no-cluster")
+    assert status == 0 and not any(line.startswith("skip") for line in lines)

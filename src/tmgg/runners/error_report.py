@@ -8,12 +8,14 @@ import re
 from hydra.errors import HydraException, InstantiationException, MissingConfigException
 from omegaconf.errors import OmegaConfBaseException
 
+from tmgg.device.gpu_unavailable import GpuUnavailable
 from tmgg.paths import ConfigDirNotFound, config_dir
 from tmgg.runners.slurm_cluster import SchedulerUnavailable
 from tmgg.training.errors import TmggError
 
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
     TmggError,
+    GpuUnavailable,
     HydraException,
     OmegaConfBaseException,
     ConfigDirNotFound,

@@ -6,6 +6,8 @@ A job is checked twice over:
    overrides, resolves completely (every interpolation, path and environment
    variable, with only the declared variables of
    :mod:`tmgg.runners.launch_env` visible), including where Hydra would write;
+   a GPU it asks for (``trainer.accelerator``, the SLURM launcher's GPU keys)
+   needs a CUDA build of torch in this environment;
 2. as a test may run it: outputs under ``scratch`` and tiny data; the required
    keys and ``_target_``s exist and take their arguments (callbacks included);
    the LightningModule, DataModule, loggers, Trainer and optimizer (with its
@@ -56,6 +58,7 @@ def check_job(job: Job, scratch: Path, accelerator: str = "cpu", steps: int = 0)
         JobCheckError, or the error Hydra, OmegaConf or tmgg raised, naming the key or file.
     """
     check_resolves_as_launched(job)
+    check_gpu_request(job)
     check_builds(job, scratch, accelerator)
     if steps:
         check_trains(job, scratch / "steps", steps)
@@ -69,6 +72,18 @@ def check_resolves_as_launched(job: Job) -> None:
         OmegaConf.to_container(_task(cfg), resolve=True, throw_on_missing=True)
         for key in ("hydra.run.dir", "hydra.sweep.dir"):
             OmegaConf.select(cfg, key, throw_on_missing=True)
+
+
+def check_gpu_request(job: Job) -> None:
+    """A job whose launch asks for a GPU (trainer or SLURM launcher) needs a CUDA build of torch here.
+
+    Raises:
+        GpuUnavailable: naming the setting that asks, the CPU build and the GPU environment to use.
+    """
+    from tmgg.device.device_guard import require_cuda_build
+
+    with job.config() as cfg:
+        require_cuda_build(cfg)
 
 
 def check_overrides(scratch: Path, accelerator: str = "cpu") -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import Callback, LearningRateMonitor, ModelCheckpoint, ProgressBar
 
+from tmgg.device.device_guard import require_usable_gpu
 from tmgg.training.config_checks import check_net_fits_data, check_targets
 from tmgg.training.errors import TrainingError
 from tmgg.training.plotting import save_denoising_figure
@@ -53,10 +54,15 @@ def train(cfg: DictConfig) -> dict[str, float]:
     Raises:
         ConfigError: the config cannot run (wrong type, unknown argument, model
             larger than the graphs).
+        GpuUnavailable: a GPU was asked for (``trainer.accelerator``) or given by
+            the host (``CUDA_VISIBLE_DEVICES``, ``SLURM_GPUS_ON_NODE``) and torch
+            here cannot use it.
         TrainingError: a recorded metric is not finite.
         KeyboardInterrupt: the run was interrupted; nothing is recorded.
     """
     use_job_dir_in_multirun(cfg)
+    # Before anything is built: a GPU asked for or given, that torch cannot use, stops the job in seconds.
+    require_usable_gpu(cfg)
     resolved = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
     check_targets(cfg)
     if cfg.get("torch_threads") is not None:
