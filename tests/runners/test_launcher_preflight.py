@@ -7,12 +7,13 @@ and must say when it could not ask.
 Assumptions: the cluster's answers are canned scontrol text (as in
 test_slurm_cluster); the launcher node is the composed `hydra.launcher`.
 Invariants: non-SLURM launchers are not checked; no controller means one
-`skip` line, never `ok`; each limit exceeded is one FAIL naming the key.
+`skip` line, never `ok`, and a summary that says "not checked" with exit
+status 1; each limit exceeded is one FAIL naming the key.
 """
 
 import pytest
 
-from tmgg.runners.launcher_preflight import check_slurm_request
+from tmgg.runners.launcher_preflight import LauncherFinding, check_slurm_request, summary
 from tmgg.runners.slurm_cluster import SlurmCluster
 
 pytestmark = pytest.mark.unit
@@ -86,3 +87,12 @@ def test_unreachable_cluster_is_reported_as_not_checked():
     (finding,) = check_slurm_request(request(partition="nope", timeout_min=10_000), cluster(up=False))
     assert finding.verdict == "skip"
     assert "not checked" in finding.text
+
+
+def test_summary_counts_a_check_that_could_not_run_as_not_checked_and_exits_1():
+    line, status = summary(check_slurm_request(request(partition="cpu"), cluster(up=False)))
+    assert (line, status) == ("preflight: the SLURM request: 0 of 1 checks ok, 1 not checked (exit 1)", 1)
+    line, status = summary(check_slurm_request(request(partition="gpu", gpus_per_node=8), cluster()))
+    assert (line, status) == ("preflight: the SLURM request: 2 of 3 checks ok, 1 failed (exit 1)", 1)
+    line, status = summary([LauncherFinding("ok", "slurm: fine")])
+    assert (line, status) == ("preflight: the SLURM request: 1 of 1 checks ok (exit 0)", 0)

@@ -9,7 +9,7 @@ job whose partition does not exist, whose time exceeds the partition's
 MaxTime, or that asks for more GPUs than a node has (or leaves it pending
 forever). These are checked here, before any job is submitted, by asking the
 cluster (``scontrol``). Where no controller answers, they are reported as not
-checked rather than passed.
+checked, never as passed, and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def check_slurm_request(launcher: Any, cluster: SlurmCluster | None = None) -> l
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check the launcher of a runner's command line against the cluster; exit 1 when a check fails.
+    """Check the launcher of a runner's command line against the cluster; exit 1 when a check fails or cannot run.
 
     The answer depends on the cluster as it is now, so this runs outside Bazel's
     cache and sandbox (``tools/tmgg preflight`` runs it after the cached job checks).
@@ -115,11 +115,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         findings = check_slurm_request(cfg.hydra.launcher)
     for finding in findings:
         print(finding.line(), flush=True)
-    failed = sum(finding.verdict == "FAIL" for finding in findings)
-    status = 1 if failed else 0
+    line, status = summary(findings)
     if findings:
-        print(f"preflight: the SLURM request: {len(findings) - failed} of {len(findings)} checks ok (exit {status})")
+        print(line)
     return status
+
+
+def summary(findings: Sequence[LauncherFinding]) -> tuple[str, int]:
+    """The closing line of the SLURM request's checks and its exit status: 1 when one failed or could not run."""
+    failed = sum(finding.verdict == "FAIL" for finding in findings)
+    unchecked = sum(finding.verdict == "skip" for finding in findings)
+    status = 1 if failed or unchecked else 0
+    counts = f"{len(findings) - failed - unchecked} of {len(findings)} checks ok"
+    counts += f", {failed} failed" if failed else ""
+    counts += f", {unchecked} not checked" if unchecked else ""
+    return f"preflight: the SLURM request: {counts} (exit {status})", status
 
 
 if __name__ == "__main__":
