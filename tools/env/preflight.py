@@ -5,7 +5,9 @@ fixes it, then exits 2, so that a user never reads a Java stack trace for a
 missing package, a wrong Python or a stale lock. A remote cache that is down
 or refuses writes gets one warning line, and the build goes on without it.
 
-On success it prints, one per line, the flags tools/bazel adds: the remote
+``--config=gpu`` on a machine without an NVIDIA GPU stops here, in one line
+(tools/env/gpu_config.py). On success it prints, one per line, the flags
+tools/bazel adds: the GPUs shown to tests under ``--config=gpu``, the remote
 cache (TMGG_REMOTE_CACHE, TMGG_REMOTE_CACHE_HEADER, from the environment or
 the untracked file .tmgg-cache.env), once it has answered a probe, for test
 results and for the shared Python environment (tools/env/share.py).
@@ -25,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tools.env import lock
+from tools.env.gpu_config import NoGpu, gpu_flags
 
 REQUIRED_PYTHON = (3, 11)
 CACHE_ENV_FILE = ".tmgg-cache.env"
@@ -135,7 +138,12 @@ def main(argv: list[str]) -> int:
         print(f"tmgg: {problem}", file=sys.stderr)
         return 2
     if command in ("build", "test", "run", "coverage"):
-        for flag in cache_flags(workspace, argv[2:]):
+        try:
+            flags = gpu_flags(command, argv[2:], os.environ)
+        except NoGpu as error:
+            print(f"tmgg: {error}", file=sys.stderr)
+            return 2
+        for flag in [*flags, *cache_flags(workspace, argv[2:])]:
             print(flag)
     return 0
 

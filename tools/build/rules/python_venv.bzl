@@ -98,15 +98,15 @@ def _say(rctx, line):
 def _seconds(rctx):
     return int(rctx.execute(["date", "+%s"]).stdout.strip())
 
-def _build_venv(rctx, python, lock, target, digest, tools_root):
+def _build_venv(rctx, python, lock, target, digest, tools_root, variant):
     """Creates a virtual environment at `target` from the lock: from the remote cache, else with uv or pip."""
     started = _seconds(rctx)
-    _say(rctx, "building the Python environment for lock %s (once per machine and lock)" % digest[:12])
+    _say(rctx, "building the %s Python environment for lock %s (once per machine and lock)" % (variant.upper(), digest[:12]))
     if _fetch_venv(rctx, python, target, digest):
         origin = "remote-cache"
         _mark_origin(rctx, target, origin)
     else:
-        origin = _install_venv(rctx, python, lock, target, tools_root)
+        origin = _install_venv(rctx, python, lock, target, tools_root, variant)
     _say(rctx, "the Python environment is ready in %d s, from %s" % (_seconds(rctx) - started, "the remote cache" if origin == "remote-cache" else origin))
     if origin != "remote-cache":
         _publish_venv(rctx, python, target, digest)
@@ -115,7 +115,7 @@ def _mark_origin(rctx, target, origin):
     # rctx.file cannot write outside the repository, and the shared environment lives outside it.
     rctx.execute(["sh", "-c", 'printf "%s\\n" "$1" >"$2/.tmgg-origin"', "sh", origin, target])
 
-def _install_venv(rctx, python, lock, target, tools_root):
+def _install_venv(rctx, python, lock, target, tools_root, variant):
     """Installs the lock into a new environment at `target` (tools/env/build.py); returns "uv" or "pip"."""
     rctx.report_progress("installing the locked packages (once per machine and lock)")
 
@@ -139,7 +139,7 @@ def _install_venv(rctx, python, lock, target, tools_root):
             installer,
             "--uv-requirements",
             str(rctx.path(rctx.attr._uv_requirements)),
-        ],
+        ] + ([] if variant == "cpu" else ["--variant", variant]),
     )
     if built.return_code != 0:
         _discard(rctx, target)
@@ -149,6 +149,16 @@ def _install_venv(rctx, python, lock, target, tools_root):
 def _last_line(text):
     lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
     return lines[-1][len("tmgg: "):] if lines and lines[-1].startswith("tmgg: ") else (lines[-1] if lines else "")
+
+def _variant_lock(rctx):
+    """The environment's variant (TMGG_ENV_VARIANT: cpu, the default, or gpu) and the path of its lock."""
+    variant = rctx.os.environ.get("TMGG_ENV_VARIANT", "") or "cpu"
+    if variant == "cpu":
+        return variant, rctx.path(rctx.attr.lock)
+    if variant == "gpu" and rctx.attr.gpu_lock:
+        return variant, rctx.path(rctx.attr.gpu_lock)
+    _fail("TMGG_ENV_VARIANT=%s names no environment: use cpu (the default) or gpu (--config=gpu, tools/tmgg --gpu)" % variant)
+    return None
 
 def _python_venv_impl(rctx):
     version = rctx.attr.python_version
@@ -165,12 +175,12 @@ def _python_venv_impl(rctx):
     if found.return_code != 0 or lines[-1] != "venv":
         _fail("%s has no venv/ensurepip module; run `apt-get install -y python3-venv`" % python)
 
-    lock = rctx.path(rctx.attr.lock)
+    variant, lock = _variant_lock(rctx)
     digest = rctx.execute(["sha256sum", lock]).stdout.split(" ")[0]
     shared_root = _shared_venv_root(rctx)
     if not shared_root:
         # Everything in this repository's folder: uv and its cache too, gone with `bazel clean --expunge`.
-        _build_venv(rctx, python, lock, str(rctx.path("venv")), digest, str(rctx.path(".")))
+        _build_venv(rctx, python, lock, str(rctx.path("venv")), digest, str(rctx.path(".")), variant)
     else:
         # One environment per lock digest and Python, shared by every checkout on the machine.
         shared = "%s/%s-py%s" % (shared_root, digest, version)
@@ -179,7 +189,7 @@ def _python_venv_impl(rctx):
         if not rctx.path(shared).exists:
             rctx.execute(["mkdir", "-p", shared_root])
             scratch = rctx.execute(["mktemp", "-d", shared_root + "/.build.XXXXXX"]).stdout.strip()
-            _build_venv(rctx, python, lock, scratch, digest, shared_root)
+            _build_venv(rctx, python, lock, scratch, digest, shared_root, variant)
 
             # Atomic: a concurrent build that finished first wins, and this one is dropped.
             if rctx.execute(["mv", "-T", scratch, shared]).return_code != 0:
@@ -213,8 +223,15 @@ nothing that exists. A machine that built the environment publishes it when
 the run writes to the cache. `.tmgg-origin` in the environment says where it
 came from ("remote-cache", "uv" or "pip").
 
+TMGG_ENV_VARIANT (`--config=gpu` sets it to gpu through --repo_env) picks
+the lock: `lock` (the CPU build of torch, the default) or `gpu_lock` (the
+CUDA build with its nvidia-* wheels). Each variant is its own environment,
+keyed by its lock's digest, and the digest is an input of every test, so
+results are cached apart; switching back costs no rebuild.
+
 Args:
-  lock: the lock file (`pip install --require-hashes` format).
+  lock: the lock file (`pip install --require-hashes` format), CPU variant.
+  gpu_lock: the lock of the GPU variant; read only when TMGG_ENV_VARIANT=gpu.
   python_version: the `major.minor` the interpreter must have.
   stub_python: the interpreter that runs Bazel's launcher stub before it hands
     over to the environment.
@@ -222,6 +239,7 @@ Args:
 """,
     attrs = {
         "lock": attr.label(mandatory = True, allow_single_file = True),
+        "gpu_lock": attr.label(allow_single_file = True),
         "python_version": attr.string(mandatory = True),
         "stub_python": attr.string(default = "/usr/bin/python3"),
         "timeout": attr.int(default = 1800),
@@ -231,6 +249,7 @@ Args:
                 "//tools:__init__.py",
                 "//tools/env:__init__.py",
                 "//tools/env:build.py",
+                "//tools/env:gpu_config.py",
                 "//tools/env:preflight.py",
                 "//tools/env:lock.py",
                 "//tools/env:share.py",
@@ -239,5 +258,5 @@ Args:
         ),
         "_uv_requirements": attr.label(default = "//tools/env:uv-requirements.txt", allow_single_file = True),
     },
-    environ = ["TMGG_PYTHON", "TMGG_VENV_CACHE"],
+    environ = ["TMGG_PYTHON", "TMGG_VENV_CACHE", "TMGG_ENV_VARIANT"],
 )
