@@ -1,30 +1,17 @@
 #!/usr/bin/env bash
-# Run tmgg's integration checks on a GPU machine, with whatever torch and Lightning it has.
+# tmgg's checks on a GPU machine: the suite under Bazel's --config=gpu, then the main experiment.
 #
-#   tools/gpu_check.sh [OUTDIR]
+#   tools/gpu_check.sh [BAZEL TARGETS...]     (default //tests:integration_all //tests:unit_linalg)
 #
-# 1. Every base and stage config: compose, instantiate with trainer.accelerator=gpu,
-#    and a forward pass on the GPU (tests/test_config_composition.py).
-# 2. Every runner: two training steps on the GPU (tests/test_runner_integration.py).
-# 3. The main experiment (tmgg-spectral, default settings) trained on the GPU.
-# Both test files read TMGG_TEST_ACCELERATOR; CPU is their default. Installs nothing:
-# put hydra-core and omegaconf on PYTHONPATH if the machine lacks them.
+# A thin wrapper over the two commands docs/gpu.md gives: `tools/tmgg test --gpu` (the CUDA
+# environment from tools/env/requirements-gpu.lock, the GPU shown to every config, sweep, option
+# and runner target, their Trainers built for it; unit_linalg solves the batch cuSOLVER once
+# failed on, on the GPU) and `tools/tmgg experiment --gpu`. On a machine without a GPU both stop
+# in one line before building anything.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-out=${1:-gpu-check}
-mkdir -p "$out"
-export TMGG_TEST_ACCELERATOR=gpu PYTHONUNBUFFERED=1 TMGG_CONFIG_DIR=$PWD/configs
-python3 - <<'PY'
-import torch, pytorch_lightning, hydra
-assert torch.cuda.is_available(), "no CUDA device visible"
-print(f"gpu-check: {torch.cuda.get_device_name(0)}; torch {torch.__version__}, "
-      f"pytorch-lightning {pytorch_lightning.__version__}, hydra {hydra.__version__}")
-PY
-workers=$(( $(nproc) < 8 ? $(nproc) : 8 ))
-python3 -m pytest -p no:cacheprovider -q -n "$workers" -m integration \
-  tests/test_config_composition.py tests/test_runner_integration.py 2>&1 | tee "$out/integration.log"
+[[ $# -gt 0 ]] || set -- //tests:integration_all //tests:unit_linalg
+tools/tmgg test --gpu "$@"
 start=$(date +%s)
-PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}" python3 -c \
-  'import sys; from tmgg.runners import base_config_spectral as main; sys.argv[0] = "tmgg-spectral"; main()' \
-  trainer.accelerator=gpu "paths.root_dir=$out/runs" trainer.enable_progress_bar=false 2>&1 | tee "$out/experiment.log"
-echo "gpu-check: main experiment took $(( $(date +%s) - start )) s"
+tools/tmgg experiment --gpu trainer.accelerator=gpu trainer.enable_progress_bar=false
+echo "gpu-check: main experiment took $(($(date +%s) - start)) s"

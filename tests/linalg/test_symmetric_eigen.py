@@ -5,7 +5,12 @@ kill a training run. The retry path cannot be provoked on a CPU machine, so a
 stand-in solver that refuses float32 input plays the failing GPU solver.
 Invariants: without a failure the result is torch's own; after a failure it is
 the float64 solution, in the input's dtype and on its device, with gradients.
+Under `--config=gpu` (TMGG_TEST_ACCELERATOR=gpu) the batch of thresholded 0/1
+predictions, the input on which cuSOLVER's float32 solver failed, is solved on
+the GPU itself; elsewhere on the CPU.
 """
+
+import os
 
 import pytest
 import torch
@@ -82,3 +87,15 @@ def test_repeated_eigenvalues_of_a_zero_one_adjacency() -> None:
     adjacency = torch.block_diag(block, block).unsqueeze(0)
     values = eigvalsh(adjacency)
     torch.testing.assert_close(values, torch.tensor([[-1.0] * 6 + [3.0, 3.0]]))
+
+
+def test_thresholded_predictions_solve_on_the_tests_device() -> None:
+    device = "cuda" if os.environ.get("TMGG_TEST_ACCELERATOR", "cpu") == "gpu" else "cpu"
+    generator = torch.Generator().manual_seed(3)
+    logits = torch.randn(64, 32, 32, generator=generator)
+    # Symmetric 0/1 adjacency with many repeated eigenvalues, as a denoiser's thresholded output is.
+    adjacency = ((logits + logits.transpose(-1, -2)) > 0.5).float()
+    values = eigvalsh(adjacency.to(device))
+    assert values.device.type == device and values.dtype == torch.float32
+    expected = torch.linalg.eigvalsh(adjacency.double())
+    torch.testing.assert_close(values.cpu().double(), expected, atol=1e-3, rtol=1e-4)
