@@ -176,6 +176,15 @@ FAULTS = (
         quiet=(FRESHNESS, "stage4_benchmarks", "stage4_benchmarks_sweep"),
     ),
     Fault(
+        name="a GPU asked for that the environment cannot give (CPU build of torch)",
+        path="configs/stage/stage2_validation.yaml",
+        old="  max_epochs: 60\n",
+        new="  max_epochs: 60\n  accelerator: gpu\n",
+        culprit=r"GpuUnavailable: trainer.accelerator=gpu asks for a GPU, but .* is the CPU build",
+        # The runner target runs one job with trainer.accelerator=cpu: the config checks' to catch.
+        quiet=(FRESHNESS, "tmgg-stage2"),
+    ),
+    Fault(
         name="sweep that names a config option that does not exist",
         path="configs/stage/stage4_benchmarks.yaml",
         old="spectral/filter_bank,",

@@ -9,7 +9,10 @@
 #      failed with its log; the relaunch reruns that job only (the other's results.json is untouched);
 #   4. a failing job: one job of a 2-job sweep cannot run (model.net.k=999); the other completes and
 #      the summary names the failure and its log;
-#   5. scheduler down: slurmctld stopped, the launch stops in one line and submits nothing.
+#   5. a GPU asked of the CPU environment: preflight refuses a sweep with gpus_per_node=1, naming
+#      it and the CPU build; a sweep whose jobs a node gives a GPU (CUDA_VISIBLE_DEVICES=0, as a GPU
+#      node sets it) that torch cannot use: each job stops in seconds, no results, the summary names why;
+#   6. scheduler down: slurmctld stopped, the launch stops in one line and submits nothing.
 # Prints each step's seconds; exits 1 at the first check that fails. Leaves the cluster running.
 set -euo pipefail
 
@@ -101,7 +104,41 @@ grep -q "failed: model.net.k=999 is larger than the graph.*; log: " "$scratch/fa
 [[ -s $scratch/fail/0/results.json ]] || fail "the job that could run has no results.json"
 log "4. failing job reported, the other completed ($(elapsed "$t") s)"
 
-# 5. Scheduler down: one line, nothing submitted.
+# 5. A GPU asked of the CPU environment: refused by preflight; at launch each job stops in seconds.
+t=$(seconds)
+status=0
+tools/tmgg preflight tmgg-stage4 "${SWEEP[@]}" noise.eps=0.1,0.2 hydra.launcher.gpus_per_node=1 \
+    >"$scratch/gpu-preflight.log" 2>&1 || status=$?
+grep '^FAIL\|^preflight' "$scratch/gpu-preflight.log"
+[[ $status == 1 ]] || fail "preflight of a GPU sweep from the CPU environment exited $status, not 1"
+grep -q "^FAIL .*GpuUnavailable: hydra.launcher.gpus_per_node=1 asks for a GPU, but .*+cpu is the CPU build" \
+    "$scratch/gpu-preflight.log" || fail "preflight does not name gpus_per_node and the CPU build"
+log "5. preflight refused the GPU sweep ($(elapsed "$t") s)"
+t=$(seconds)
+status=0
+stage4 "$scratch/gpu.log" "${SWEEP[@]}" noise.eps=0.1,0.2 'hydra.launcher.setup=["export CUDA_VISIBLE_DEVICES=0"]' \
+    "paths.output_dir=$scratch/gpu" "${QUICK[@]}" || status=$?
+grep '^sweep \|^ *[01]  ' "$scratch/gpu.log"
+[[ $status == 2 ]] || fail "a sweep given a GPU it cannot use exited $status, not 2: see $scratch/gpu.log"
+grep -q "0 done now, 0 skipped as already done, 2 failed" "$scratch/gpu.log" || fail "the summary is wrong"
+grep -q "failed: CUDA_VISIBLE_DEVICES=0 gives this job a GPU, but torch .*+cpu here is the CPU build" "$scratch/gpu.log" ||
+    fail "the summary does not name the GPU the jobs could not use"
+! ls "$scratch"/gpu/*/results.json >/dev/null 2>&1 || fail "a job given a GPU it cannot use wrote results.json"
+for job in 0 1; do
+    # From the job's record (written once its imports are done) to its failure (the record rewritten): the
+    # guard comes before data, model and Trainer. The launch's whole time, imports included, is logged below.
+    python3 - "$scratch/gpu/$job/job_status.json" <<'PY' || fail "job $job did not stop within 30 s of its start"
+import json, os, sys
+path = sys.argv[1]
+status = json.load(open(path))
+seconds = os.path.getmtime(path) - status["started"]
+print(f"slurm-ci: 5. job {path.split('/')[-2]}: {status['state']} {seconds:.2f} s after its record was written")
+sys.exit(0 if status["state"] == "failed" and seconds < 30 else 1)
+PY
+done
+log "5. each job stopped before building data, no results.json (the launch: $(elapsed "$t") s, both jobs, sbatch included)"
+
+# 6. Scheduler down: one line, nothing submitted.
 kill "$(cat "${TMGG_SLURM_DIR:-/tmp/tmgg-slurm}/slurmctld.pid")"
 sleep 1
 t=$(seconds)
@@ -112,7 +149,7 @@ grep "error:" "$scratch/down.log"
 [[ $status == 2 ]] || fail "a launch with slurmctld down exited $status, not 2"
 grep -q "cannot submit: slurmctld at .* not answering" "$scratch/down.log" || fail "no one-line scheduler error"
 [[ ! -e $scratch/down ]] || fail "a launch with slurmctld down wrote $scratch/down"
-log "5. scheduler down: one line, nothing written ($(elapsed "$t") s)"
+log "6. scheduler down: one line, nothing written ($(elapsed "$t") s)"
 
 rm -rf "$scratch"
 log "all SLURM checks passed"
