@@ -80,3 +80,16 @@ def test_gpu_config_shows_the_gpus_to_tests() -> None:
     ]
     # `bazel run` inherits the user's environment; only tests need the variable passed.
     assert gpu_flags("run", ["--config=gpu"], {}, run=smi("0\n"), which=present) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("run", ["--config=gpu", "//:tmgg-stage4", "--", "hydra/launcher=submitit_slurm", "-m"]),
+        ("test", ["--config=gpu", "//tools:preflight", "--test_arg=hydra/launcher=submitit_slurm"]),
+    ],
+)
+def test_a_slurm_launch_needs_no_gpu_here_its_jobs_run_on_the_clusters(command, args) -> None:
+    assert gpu_flags(command, args, {}, run=smi(), which=absent) == []
+    with pytest.raises(NoGpu):
+        gpu_flags(command, [arg for arg in args if "submitit_slurm" not in arg], {}, run=smi(), which=absent)

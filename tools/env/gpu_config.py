@@ -4,6 +4,11 @@ tools/bazel runs this (through tools.env.preflight) before Bazel starts, so a
 GPU run asked for on a CPU machine builds and downloads nothing. On a GPU
 machine the tests see the GPUs the user sees: ``CUDA_VISIBLE_DEVICES`` as set,
 or every GPU ``nvidia-smi`` lists (``.bazelrc`` hides them by default).
+
+A launch to SLURM (``hydra/launcher=submitit_slurm`` among the arguments, the
+runner's or preflight's) is the exception: it is started from a login node
+without a GPU, and its jobs run from the same GPU environment on the
+cluster's GPU nodes, so there the environment is built and nothing is shown.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 
 GPU_CONFIG = "gpu"
+SLURM_LAUNCH = "hydra/launcher=submitit_slurm"
 
 
 class NoGpu(Exception):
@@ -29,6 +35,11 @@ def asks_for_gpu(args: Sequence[str]) -> bool:
         if arg == "--config" and position + 1 < len(args) and args[position + 1] == GPU_CONFIG:
             return True
     return False
+
+
+def launches_to_slurm(args: Sequence[str]) -> bool:
+    """Whether the command launches (or preflights) a sweep on SLURM: `bazel run ... -- ARGS` or `--test_arg=ARG`."""
+    return any(arg == SLURM_LAUNCH or arg == f"--test_arg={SLURM_LAUNCH}" for arg in args)
 
 
 def visible_gpus(
@@ -64,15 +75,18 @@ def gpu_flags(
     """The flags tools/bazel adds for ``--config=gpu``; none without it.
 
     Raises:
-        NoGpu: ``--config=gpu`` was asked for and no GPU is there.
+        NoGpu: ``--config=gpu`` was asked for, no GPU is there and the command launches nothing to SLURM.
     """
     if not asks_for_gpu(args):
         return []
     indices, reason = visible_gpus(run, which)
+    if not indices and launches_to_slurm(args):
+        return []
     if not indices:
         raise NoGpu(
             f"--config=gpu needs an NVIDIA GPU and this machine has none ({reason}); nothing was built or "
-            "downloaded: leave out --config=gpu (tools/tmgg: --gpu) to run on the CPU"
+            f"downloaded: leave out --config=gpu (tools/tmgg: --gpu) to run on the CPU, or launch to a GPU "
+            f"cluster with {SLURM_LAUNCH}"
         )
     if command not in ("test", "coverage"):
         return []
