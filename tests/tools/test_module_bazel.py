@@ -37,7 +37,7 @@ def _value(path: str, pattern: str) -> str:
 
 def test_module_and_workspace_use_the_same_lock() -> None:
     module_lock = _value("MODULE.bazel", r'requirements_lock\s*=\s*"([^"]+)"')
-    workspace_lock = _value("WORKSPACE", r'lock\s*=\s*"([^"]+)"')
+    workspace_lock = _value("WORKSPACE", r'\block\s*=\s*"([^"]+)"')
     assert module_lock == workspace_lock == "//tools/env:requirements.lock"
 
 
