@@ -196,16 +196,22 @@ def test_an_unreachable_cache_is_one_clear_error(tmp_path: Path) -> None:
         share.fetch(dead, LOCK, tmp_path / "fetched", TAG)
 
 
-def test_only_runs_that_write_results_publish_the_environment(server, tmp_path: Path, monkeypatch) -> None:
+def test_only_runs_that_ask_to_write_upload_results_or_publish_the_environment(server, tmp_path: Path, monkeypatch) -> None:
     _, url = server
     monkeypatch.setenv("TMGG_REMOTE_CACHE", url)
     monkeypatch.delenv("TMGG_REMOTE_CACHE_HEADER", raising=False)
     writing = preflight.cache_flags(tmp_path, ["--config=ci", "//..."])
     assert f"--repo_env=TMGG_ENV_CACHE={url}" in writing
     assert "--repo_env=TMGG_ENV_CACHE_WRITE=1" in writing
-    reading = preflight.cache_flags(tmp_path, ["--config=dev", "//..."])
-    assert f"--repo_env=TMGG_ENV_CACHE={url}" in reading
-    assert "--repo_env=TMGG_ENV_CACHE_WRITE=1" not in reading
+    assert "--noremote_upload_local_results" not in writing
+    for args in (["--config=dev", "//..."], ["//..."], ["--config=ci", "--config=dev", "//..."]):
+        reading = preflight.cache_flags(tmp_path, args)
+        assert f"--repo_env=TMGG_ENV_CACHE={url}" in reading
+        assert "--repo_env=TMGG_ENV_CACHE_WRITE=1" not in reading
+        # People read, CI writes: a plain run uploads nothing.
+        assert "--noremote_upload_local_results" in reading
+    explicit = preflight.cache_flags(tmp_path, ["--remote_upload_local_results", "//..."])
+    assert "--noremote_upload_local_results" not in explicit and "--repo_env=TMGG_ENV_CACHE_WRITE=1" in explicit
     monkeypatch.setenv("TMGG_REMOTE_CACHE", "http://127.0.0.1:9")
     assert preflight.cache_flags(tmp_path, ["//..."]) == []
 

@@ -225,8 +225,11 @@ FAULTS = (
 def run_suite(workspace: Path, disk_cache: Path, *extra: str) -> dict[str, str]:
     """{target: 'cached' | 'passed' | 'failed' | ...} for one `bazel test //...`, from its build events."""
     events = workspace / "bazel-drill-events.json"
+    # --remote_upload_local_results: a run writes to a remote cache only when it asks (tools/bazel), and in
+    # Bazel 4.2.3 a run that does not also leaves the disk cache unwritten, which the drill's reverts read.
+    command = ["bazel", "test", "--keep_going", f"--disk_cache={disk_cache}", "--remote_upload_local_results"]
     result = subprocess.run(
-        ["bazel", "test", "--keep_going", f"--disk_cache={disk_cache}", f"--build_event_json_file={events}", *extra, "//..."],
+        [*command, f"--build_event_json_file={events}", *extra, "//..."],
         cwd=workspace,
         capture_output=True,
         text=True,

@@ -82,23 +82,39 @@ def probe_cache(url: str, header: str | None) -> str:
         return str(getattr(error, "reason", error))
 
 
-# Flags after which this run must not write to the remote cache.
-_READ_ONLY_FLAGS = (
-    "--config=dev",
-    "--noremote_upload_local_results",
-    "--remote_upload_local_results=false",
-    "--remote_upload_local_results=no",
-    "--remote_upload_local_results=0",
+# Flags after which this run writes to the remote cache. People read, CI writes: without
+# one of these, a plain `bazel test` with a cache configured uploads nothing.
+_WRITE_FLAGS = (
+    "--config=ci",
+    "--remote_upload_local_results",
+    "--remote_upload_local_results=true",
+    "--remote_upload_local_results=yes",
+    "--remote_upload_local_results=1",
 )
+
+
+def writes_to_cache(args: list[str]) -> bool:
+    """Whether Bazel's arguments ask to write to the remote cache (the last upload flag wins)."""
+    writes = False
+    for arg in args:
+        if arg == "--":
+            break
+        if arg in _WRITE_FLAGS:
+            writes = True
+        elif arg == "--config=dev" or arg.startswith(("--noremote_upload_local_results", "--remote_upload_local_results=")):
+            writes = False
+    return writes
 
 
 def cache_flags(workspace: Path, args: list[str] = ()) -> list[str]:
     """The remote-cache flags to add, after checking once that the cache answers.
 
-    Besides Bazel's own flags, an HTTP cache is handed to the Python environment
-    rule (tools/build/rules/python_venv.bzl) as --repo_env TMGG_ENV_CACHE*, so that a
-    machine without the environment fetches it from the cache (and one that
-    builds it with pip publishes it, unless this run only reads the cache).
+    The cache is read by every run and written only by one that asks
+    (``--config=ci``, or ``--remote_upload_local_results``): people read, CI
+    writes. Besides Bazel's own flags, an HTTP cache is handed to the Python
+    environment rule (tools/build/rules/python_venv.bzl) as --repo_env
+    TMGG_ENV_CACHE*, so that a machine without the environment fetches it from
+    the cache (and one that builds it publishes it, when this run writes).
     Repository rules are not re-run when these change: they do not declare them.
     """
     settings = cache_settings(workspace)
@@ -117,14 +133,16 @@ def cache_flags(workspace: Path, args: list[str] = ()) -> list[str]:
     flags = [f"--remote_cache={url}"]
     if header:
         flags.append(f"--remote_header={header}")
-    if state == "ro":
+    writes = writes_to_cache(list(args))
+    if state == "ro" and writes:
         print(f"tmgg: remote cache {url} refuses writes: reading from it only.", file=sys.stderr)
+    if state == "ro" or not writes:
         flags.append("--noremote_upload_local_results")
     if urlparse(url).scheme in ("http", "https"):
         flags.append(f"--repo_env=TMGG_ENV_CACHE={url}")
         if header:
             flags.append(f"--repo_env=TMGG_ENV_CACHE_HEADER={header}")
-        if state == "rw" and not any(arg in _READ_ONLY_FLAGS for arg in args):
+        if state == "rw" and writes:
             flags.append("--repo_env=TMGG_ENV_CACHE_WRITE=1")
     return flags
 
