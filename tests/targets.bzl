@@ -1051,6 +1051,7 @@ UNIT_TARGETS = {
         "deps": ["//src/tmgg:paths"],
         "tests": [
             "conftest.py",
+            "test_conftest.py",
             "test_paths.py",
         ],
     },
@@ -1060,6 +1061,7 @@ UNIT_TARGETS = {
             "//:MODULE.bazel",
             "//:WORKSPACE",
             "//:pyproject.toml",
+            "//tools/env:requirements-gpu.lock",
             "//tools/env:requirements.lock",
             "//tools/env:uv-requirements.txt",
         ],
@@ -1069,6 +1071,7 @@ UNIT_TARGETS = {
             "//tools/env:lock",
             "//tools/env:preflight",
             "//tools/env:share",
+            "//tools/env:torch_index",
         ],
         "tests": [
             "conftest.py",
@@ -1076,6 +1079,7 @@ UNIT_TARGETS = {
             "tools/test_env_share.py",
             "tools/test_lock.py",
             "tools/test_module_bazel.py",
+            "tools/test_torch_index.py",
             "tools/test_trace_inputs.py",
         ],
     },
