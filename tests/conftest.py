@@ -9,10 +9,14 @@
   install says where they are (plain `pytest` from a fresh checkout).
 - Seeds Python's, numpy's and torch's random generators before every test, so
   a rerun gives the same results (runners seed themselves from `seed`).
+- Stops at once, in one line, when torch is not installed: pyproject.toml
+  takes torch from its `cpu` or `gpu` extra, and an environment made without
+  either would otherwise fail in every test module's imports.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 import sys
@@ -21,6 +25,13 @@ from pathlib import Path
 import pytest
 
 TEST_SEED = 0
+# Exit status when torch is missing: bad set-up, as for bad input on the command line.
+NO_TORCH_STATUS = 2
+NO_TORCH = (
+    "tmgg: torch is not installed; install an extra that provides it: "
+    "`uv run --extra cpu pytest ...` (CPU) or `uv run --extra gpu pytest ...` (CUDA), "
+    "or with pip `pip install -e \".[cpu,test]\"`"
+)
 
 MARKERS = {
     "unit": "fast tests of one module (models, data, noise, training, tools)",
@@ -58,6 +69,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # find_spec looks torch up without importing it (importing costs seconds).
+    if importlib.util.find_spec("torch") is None:
+        pytest.exit(NO_TORCH, returncode=NO_TORCH_STATUS)
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     checkout_configs = Path(config.rootpath) / "configs"

@@ -1061,6 +1061,7 @@ UNIT_TARGETS = {
         "deps": ["//src/tmgg:paths"],
         "tests": [
             "conftest.py",
+            "test_conftest.py",
             "test_paths.py",
         ],
     },
@@ -1070,6 +1071,7 @@ UNIT_TARGETS = {
             "//:MODULE.bazel",
             "//:WORKSPACE",
             "//:pyproject.toml",
+            "//tools/env:requirements-gpu.lock",
             "//tools/env:requirements.lock",
             "//tools/env:uv-requirements.txt",
         ],
@@ -1080,6 +1082,7 @@ UNIT_TARGETS = {
             "//tools/env:lock",
             "//tools/env:preflight",
             "//tools/env:share",
+            "//tools/env:torch_index",
         ],
         "tests": [
             "conftest.py",
@@ -1088,6 +1091,7 @@ UNIT_TARGETS = {
             "tools/test_gpu_config.py",
             "tools/test_lock.py",
             "tools/test_module_bazel.py",
+            "tools/test_torch_index.py",
             "tools/test_trace_inputs.py",
         ],
     },

@@ -18,6 +18,7 @@ UNIT_DATA = {
         "//:MODULE.bazel",
         "//:WORKSPACE",
         "//:pyproject.toml",
+        "//tools/env:requirements-gpu.lock",
         "//tools/env:requirements.lock",
         "//tools/env:uv-requirements.txt",
     ],

@@ -20,7 +20,9 @@ Invariants:
     never runs uv and says nothing; uv receives the lock with --require-hashes
     and the package sources pip is configured with, its cache under the root;
     a pip failure is one line and exit 1; bytecode is taken from another
-    environment only for the very same source file.
+    environment only for the very same source file; `--variant gpu` gives
+    neither uv nor pip the find-links folder (it holds the CPU build of torch)
+    but every other package source.
 """
 
 import base64
@@ -114,10 +116,10 @@ def _fake_uv(root: Path, script: str) -> Path:
     return log
 
 
-def _build(site: dict) -> subprocess.CompletedProcess:
+def _build(site: dict, *extra: str) -> subprocess.CompletedProcess:
     """The module as the environment rule runs it: `python -B -m tools.env.build`, from the workspace root."""
     command = [sys.executable, "-B", "-m", "tools.env.build", "--lock", str(site["lock"]), "--venv", str(site["venv"]),
-               "--root", str(site["root"]), "--uv-requirements", str(UV_REQUIREMENTS)]
+               "--root", str(site["root"]), "--uv-requirements", str(UV_REQUIREMENTS), *extra]
     return subprocess.run(command, env=site["env"], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
@@ -135,16 +137,20 @@ def pip_stub(monkeypatch: pytest.MonkeyPatch) -> list:
     """pip's install, replaced by a record of its calls: the real one is run by the first test."""
     calls = []
 
-    def install_with_pip(lock: Path, venv: Path) -> None:
-        calls.append((lock, venv))
+    def install_with_pip(lock: Path, venv: Path, variant: str = "cpu") -> None:
+        calls.append((lock, venv) if variant == "cpu" else (lock, venv, variant))
         venv.mkdir(parents=True, exist_ok=True)
 
     monkeypatch.setattr(env_build, "install_with_pip", install_with_pip)
     return calls
 
 
-def _build_here(site: dict, installer: str = "uv") -> str:
-    return env_build.build(site["lock"], site["venv"], site["root"], installer, UV_REQUIREMENTS)
+def _build_here(site: dict, installer: str = "uv", variant: str = "cpu") -> str:
+    return env_build.build(site["lock"], site["venv"], site["root"], installer, UV_REQUIREMENTS, variant)
+
+
+def _has(arguments: list, expected: list) -> bool:
+    return any(arguments[at : at + len(expected)] == expected for at in range(len(arguments)))
 
 
 def test_uv_that_cannot_be_installed_falls_back_to_pip_after_one_line(site: dict) -> None:
@@ -179,11 +185,58 @@ def test_uv_gets_the_hashed_lock_and_pips_package_sources(site: dict) -> None:
                      ["--python", str(site["venv"] / "bin/python3")], ["--find-links", "/srv/wheels"],
                      ["--extra-index-url", "file:///srv/a/simple"], ["--extra-index-url", "file:///srv/b/simple"],
                      ["--index-strategy", "unsafe-best-match"]):
-        assert any(arguments[at : at + len(expected)] == expected for at in range(len(arguments))), expected
+        assert _has(arguments, expected), expected
     assert f"UV_CACHE_DIR={site['root'] / 'uv-cache'}" in arguments
     assert "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt" in arguments
     # uv alone makes no pip; the environment has none.
     assert not (site["venv"] / "bin/pip").exists()
+
+
+def test_gpu_variant_gives_uv_every_source_but_find_links(site: dict) -> None:
+    log = _fake_uv(site["root"], "exit 0\n")
+    built = _build(site, "--variant", "gpu")
+    assert built.returncode == 0 and built.stderr == "", built.stderr
+    arguments = log.read_text().splitlines()
+    assert "--find-links" not in arguments and "/srv/wheels" not in arguments
+    for expected in (["--require-hashes"], ["-r", str(site["lock"].resolve())], ["--extra-index-url", "file:///srv/a/simple"],
+                     ["--extra-index-url", "file:///srv/b/simple"], ["--index-strategy", "unsafe-best-match"]):
+        assert _has(arguments, expected), expected
+    assert "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt" in arguments
+
+
+@pytest.mark.parametrize("variant, isolated", [("cpu", False), ("gpu", True)])
+def test_pip_gets_find_links_for_cpu_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: str, isolated: bool) -> None:
+    commands = []
+
+    def run(command: list, **kwargs) -> subprocess.CompletedProcess:
+        commands.append([str(part) for part in command])
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(env_build, "_make_venv", lambda venv, with_pip: None)
+    monkeypatch.setattr(env_build, "_run", run)
+    monkeypatch.setattr(env_build, "pip_sources", lambda python: {
+        "find-links": ["/srv/wheels"], "extra-index-url": ["file:///srv/a/simple"], "cert": ["/etc/ca.crt"]})
+    env_build.install_with_pip(tmp_path / "requirements.lock", tmp_path / "venv", variant)
+    [command] = commands
+    assert _has(command, ["--require-hashes"]) and _has(command, ["-r", str(tmp_path / "requirements.lock")])
+    if isolated:
+        # pip reads no configuration (its find-links among it) and gets the rest on its command line.
+        assert "--isolated" in command and "--find-links" not in command
+        assert _has(command, ["--extra-index-url", "file:///srv/a/simple"]) and _has(command, ["--cert", "/etc/ca.crt"])
+    else:
+        # pip applies its own configuration, find-links included.
+        assert not {"--isolated", "--find-links", "--extra-index-url", "--cert"} & set(command)
+
+
+def test_variant_reaches_the_pip_fallback(site: dict, pip_stub: list) -> None:
+    assert _build_here(site, installer="pip", variant="gpu") == "pip"
+    assert pip_stub == [(site["lock"], site["venv"], "gpu")]
+
+
+def test_unknown_variant_is_refused(site: dict, capsys: pytest.CaptureFixture) -> None:
+    status = env_build.main(["--lock", str(site["lock"]), "--venv", str(site["venv"]), "--root", str(site["root"]), "--variant", "cuda"])
+    assert status == 2
+    assert capsys.readouterr().err.strip() == "tmgg: --variant cuda is not one of cpu, gpu"
 
 
 def test_installer_pip_never_runs_uv_and_says_nothing(site: dict, pip_stub: list, capsys: pytest.CaptureFixture) -> None:
@@ -195,7 +248,7 @@ def test_installer_pip_never_runs_uv_and_says_nothing(site: dict, pip_stub: list
 
 
 def test_pip_failure_is_one_line_and_exit_1(site: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    def install_with_pip(lock: Path, venv: Path) -> None:
+    def install_with_pip(lock: Path, venv: Path, variant: str) -> None:
         raise env_build.BuildError(f"installing {lock.name} failed: {env_build.pip_error(PIP_HASH_MISMATCH)}")
 
     monkeypatch.setattr(env_build, "install_with_pip", install_with_pip)

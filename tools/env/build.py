@@ -4,7 +4,7 @@
 tools/build/rules/python_venv.bzl runs it when the machine has no environment for the
 lock and the remote cache has none either:
 
-    python3 -m tools.env.build --lock LOCK --venv DIR --root ROOT [--installer uv|pip]
+    python3 -m tools.env.build --lock LOCK --venv DIR --root ROOT [--installer uv|pip] [--variant cpu|gpu]
 
 uv installs the lock in seconds where pip takes most of a minute (1.4 s once
 its cache holds the wheels; bench/results/env_build.md). It is pinned, with
@@ -21,6 +21,12 @@ torch on these machines, so the settings that say where packages come from
 `pip config list` and handed to uv; with more than one index uv, like pip,
 takes each pinned file from whichever index has it. The lock's hashes hold
 either way: uv and pip both refuse any file whose sha256 the lock does not list.
+
+`--variant gpu` is for tools/env/requirements-gpu.lock, whose torch is the
+CUDA build from the default index: pip's find-links, which hold the local
+CPU build of the same version, are left out (for pip, `--isolated` and the
+other source settings passed explicitly), so the CUDA wheel is the one
+installed. The default, `cpu`, passes them all.
 
 When uv cannot be installed or fails, one line says why and pip builds the
 environment, as it did before uv. `--installer pip` (TMGG_ENV_INSTALLER=pip in
@@ -52,6 +58,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 UV_REQUIREMENTS = HERE / "uv-requirements.txt"
 INSTALLERS = ("uv", "pip")
+# cpu: requirements.lock, torch from pip's find-links; gpu: requirements-gpu.lock, torch from the default index.
+VARIANTS = ("cpu", "gpu")
 # The pip settings that decide where packages come from; the rest (timeouts, progress bars) do not matter to uv.
 PIP_SOURCE_KEYS = ("find-links", "index-url", "extra-index-url", "no-index", "cert")
 # A finished environment in ROOT: `<lock sha256>-py<major.minor>` (see python_venv.bzl).
@@ -168,6 +176,35 @@ def pip_sources(python: Path) -> dict[str, list[str]]:
     return parse_pip_config(listing.stdout) if listing.returncode == 0 else {}
 
 
+def variant_sources(sources: dict[str, list[str]], variant: str) -> dict[str, list[str]]:
+    """pip's `sources` as the lock `variant` needs them: without find-links for gpu.
+
+    The find-links folder holds torch's CPU build, whose version (`2.13.0+cpu`)
+    satisfies the gpu lock's `torch==2.13.0` too; offered it, an installer could
+    take it and then fail on its hash.
+    """
+    if variant == "gpu":
+        return {key: value for key, value in sources.items() if key != "find-links"}
+    return dict(sources)
+
+
+def pip_options(sources: dict[str, list[str]]) -> list[str]:
+    """pip's command-line options for `sources`, read from no configuration (`--isolated`)."""
+    options = ["--isolated"]
+    for folder in sources.get("find-links", []):
+        options += ["--find-links", folder]
+    if sources.get("no-index", ["false"])[0].lower() in ("1", "true", "yes", "on"):
+        options.append("--no-index")
+    else:
+        for url in sources.get("index-url", [])[:1]:
+            options += ["--index-url", url]
+        for url in sources.get("extra-index-url", []):
+            options += ["--extra-index-url", url]
+    for cert in sources.get("cert", [])[:1]:
+        options += ["--cert", cert]
+    return options
+
+
 def uv_options(sources: dict[str, list[str]]) -> tuple[list[str], dict[str, str]]:
     """uv's command-line options and environment for pip's `sources`."""
     options: list[str] = []
@@ -222,14 +259,14 @@ def _make_venv(venv: Path, with_pip: bool) -> None:
         raise BuildError(f"creating the virtual environment failed: {_last_line(made.stderr)}")
 
 
-def install_with_uv(tool: Path, lock: Path, venv: Path, cache: Path) -> None:
-    """Installs the lock into a new environment at `venv` with uv.
+def install_with_uv(tool: Path, lock: Path, venv: Path, cache: Path, variant: str = "cpu") -> None:
+    """Installs the lock into a new environment at `venv` with uv, from the sources `variant` takes.
 
     Raises:
         InstallerError: uv failed (its error line).
     """
     _make_venv(venv, with_pip=False)
-    options, env = uv_options(pip_sources(_tool_venv_python(tool)))
+    options, env = uv_options(variant_sources(pip_sources(_tool_venv_python(tool)), variant))
     installed = _run(
         [tool / "bin/uv", "pip", "install", "--no-config", "--no-progress", "--require-hashes", "--no-deps",
          "-r", lock, "--python", venv / "bin/python3", *options],
@@ -239,15 +276,18 @@ def install_with_uv(tool: Path, lock: Path, venv: Path, cache: Path) -> None:
         raise InstallerError(uv_error(installed.stderr) or f"uv exited {installed.returncode}")
 
 
-def install_with_pip(lock: Path, venv: Path) -> None:
+def install_with_pip(lock: Path, venv: Path, variant: str = "cpu") -> None:
     """Installs the lock into a new environment at `venv` with pip, which the environment keeps.
+
+    For cpu, pip applies its own configuration; for gpu, its configured sources less find-links.
 
     Raises:
         BuildError: pip failed (its error line).
     """
     _make_venv(venv, with_pip=True)
+    sources = [] if variant == "cpu" else pip_options(variant_sources(pip_sources(venv / "bin/python3"), variant))
     installed = _run(
-        [venv / "bin/python3", "-m", "pip", "install", "--quiet", "--no-input", "--disable-pip-version-check",
+        [venv / "bin/python3", "-m", "pip", "install", *sources, "--quiet", "--no-input", "--disable-pip-version-check",
          "--require-hashes", "--no-deps",
          # pip compiles every module on one core; compile_bytecode below uses all of them.
          "--no-compile", "-r", lock]
@@ -337,7 +377,8 @@ def compile_bytecode(venv: Path, skip: set[Path] = frozenset()) -> int:
 # --- the whole build --------------------------------------------------------------
 
 
-def build(lock: Path, venv: Path, root: Path, installer: str = "uv", uv_requirements: Path = UV_REQUIREMENTS) -> str:
+def build(lock: Path, venv: Path, root: Path, installer: str = "uv", uv_requirements: Path = UV_REQUIREMENTS,
+          variant: str = "cpu") -> str:
     """Builds the environment at `venv` from `lock`; returns where it came from ("uv" or "pip").
 
     Raises:
@@ -351,12 +392,12 @@ def build(lock: Path, venv: Path, root: Path, installer: str = "uv", uv_requirem
             _say(f"uv could not be installed ({error}); building with pip instead")
         else:
             try:
-                install_with_uv(tool, lock, venv, root / "uv-cache")
+                install_with_uv(tool, lock, venv, root / "uv-cache", variant)
                 origin = "uv"
             except (InstallerError, OSError) as error:
                 _say(f"uv failed: {error}; building with pip instead")
     if origin == "pip":
-        install_with_pip(lock, venv)
+        install_with_pip(lock, venv, variant)
         seeded: set[Path] = set()
     else:
         sibling = _newest_uv_sibling(venv, root)
@@ -372,13 +413,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, required=True, help="where the environment goes (absent or empty)")
     parser.add_argument("--root", type=Path, required=True, help="the folder of the environments: uv and its cache live there too")
     parser.add_argument("--installer", default="uv", help="uv (falls back to pip) or pip")
+    parser.add_argument("--variant", default="cpu", help="cpu (pip's find-links offered) or gpu (left out: torch's CUDA build)")
     parser.add_argument("--uv-requirements", type=Path, default=UV_REQUIREMENTS, help="the pinned uv, with its hashes")
     args = parser.parse_args(argv)
     if args.installer not in INSTALLERS:
         _say(f"TMGG_ENV_INSTALLER={args.installer} is not one of {', '.join(INSTALLERS)}")
         return 2
+    if args.variant not in VARIANTS:
+        _say(f"--variant {args.variant} is not one of {', '.join(VARIANTS)}")
+        return 2
     try:
-        build(args.lock.resolve(), args.venv.absolute(), args.root.absolute(), args.installer, args.uv_requirements)
+        build(args.lock.resolve(), args.venv.absolute(), args.root.absolute(), args.installer, args.uv_requirements, args.variant)
     except BuildError as error:
         _say(str(error))
         return 1
