@@ -45,7 +45,7 @@ def check_learns(job: Job, scratch: Path) -> LearningReport:
         The measurements, when the job learns.
 
     Raises:
-        DoesNotLearn: one line naming the job, each cause with its numbers, and the learning rate.
+        DoesNotLearn: one line, each cause with its numbers, and the learning rate; the caller names the job.
     """
     report = measure_learning(job, scratch)
     failure = report.failure(MIN_CHANGE)
