@@ -40,6 +40,7 @@ MARKERS = {
     "config": "composes and instantiates one Hydra config",
     "runner": "runs one CLI runner for two training steps",
     "sweep": "composes and instantiates one job of a runner's Hydra sweep",
+    "learns": "trains one job's own module a few steps on a fixed tiny batch: its loss must fall (tmgg.learning)",
     "slurm": "submits a sweep to a SLURM cluster (tools/cluster/slurm.sh); skips when none answers",
 }
 

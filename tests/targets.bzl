@@ -347,10 +347,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "base_config_digress": {
@@ -369,10 +369,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/digress:digress_graph_transformer",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "base_config_gnn": {
@@ -391,10 +391,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/gnn",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "base_config_hybrid": {
@@ -413,10 +413,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/hybrid:hybrid_gnn_transformer",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "base_config_spectral": {
@@ -435,10 +435,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "grid_search_base": {
@@ -457,10 +457,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "stage1_5_crossdata": {
@@ -480,10 +480,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:single_graph_data_module",
             "//src/tmgg/data/generators:ring_of_cliques_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "stage1_poc": {
@@ -503,10 +503,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "stage1_sanity": {
@@ -526,10 +526,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:single_graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/baselines:mlp_baseline",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "stage2_validation": {
@@ -550,10 +550,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:gaussian_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "stage3_diversity": {
@@ -573,10 +573,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "stage4_benchmarks": {
@@ -597,10 +597,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
     "stage5_full": {
@@ -621,10 +621,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
     },
 }
@@ -646,10 +646,10 @@ SWEEP_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "jobs": 4,
         "sweep": "grid_search_base",
@@ -680,10 +680,10 @@ SWEEP_TARGETS = {
             "//src/tmgg/data/generators:ring_of_cliques_generator",
             "//src/tmgg/data/generators:sbm_generator",
             "//src/tmgg/data/generators:tree_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "jobs": 5,
         "sweep": "stage3_diversity",
@@ -708,12 +708,12 @@ SWEEP_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:filter_bank",
             "//src/tmgg/models/spectral:linear_pe",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "jobs": 6,
         "sweep": "stage4_benchmarks",
@@ -736,10 +736,10 @@ SWEEP_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "jobs": 3,
         "sweep": "stage5_full",
@@ -766,10 +766,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "options": [
             "grid_search_base:hydra/launcher=joblib",
@@ -794,10 +794,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "options": [
             "base_config_attention:logger=tensorboard",
@@ -829,13 +829,13 @@ OPTION_TARGETS = {
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data:single_graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/baselines:linear_baseline",
             "//src/tmgg/models/gnn:gnn_symmetric",
             "//src/tmgg/models/gnn:node_variant_gnn",
             "//src/tmgg/models/hybrid:hybrid_gnn_transformer",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "options": [
             "stage1_sanity:model=baselines/linear",
@@ -863,10 +863,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:gaussian_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "options": ["stage2_validation:module/scheduler=step"],
     },
@@ -886,10 +886,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:rotation_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "options": ["base_config_attention:noise=rotation"],
     },
@@ -910,10 +910,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:edge_flip_noise",
             "//src/tmgg/runners:config_options",
-            "//src/tmgg/runners:job_check",
         ],
         "options": ["base_config_attention:trainer=cpu"],
     },
@@ -963,6 +963,15 @@ UNIT_TARGETS = {
             "conftest.py",
             "device/test_device_guard.py",
             "device/test_gpu_request.py",
+        ],
+    },
+    "unit_learning": {
+        "configs": [],
+        "data": [],
+        "deps": ["//src/tmgg/learning:learning_check"],
+        "tests": [
+            "conftest.py",
+            "learning/test_learning_check.py",
         ],
     },
     "unit_linalg": {
@@ -1143,6 +1152,7 @@ GENERATED_BUILD_FILES = [
     "//src/tmgg/data:BUILD.bazel",
     "//src/tmgg/data/generators:BUILD.bazel",
     "//src/tmgg/device:BUILD.bazel",
+    "//src/tmgg/learning:BUILD.bazel",
     "//src/tmgg/linalg:BUILD.bazel",
     "//src/tmgg/models:BUILD.bazel",
     "//src/tmgg/models/attention:BUILD.bazel",

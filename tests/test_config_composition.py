@@ -27,6 +27,11 @@ Invariants checked for each config (tmgg.runners.job_check):
     and a Trainer, and the optimizer and scheduler build; the model
     fits the data; one forward pass on a real batch keeps the input's shape and
     gives finite values. Hydra's global state is cleared around each check.
+    And the config learns (marker `learns`, tmgg.learning.learning_check):
+    its own module, optimizer, scheduler and loss, trained on one fixed tiny
+    batch on the CPU, lower that batch's loss by the calibrated margin, every
+    trainable parameter gets a finite, non-zero gradient at the first step,
+    and the parameters move.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from pathlib import Path
 
 import pytest
 
+from tmgg.learning.learning_check import check_learns
 from tmgg.paths import config_dir
 from tmgg.runners.config_options import launch_labels, single_job
 from tmgg.runners.job_check import check_builds, check_resolves_as_launched
@@ -61,3 +67,9 @@ def test_config_resolves_as_launched(job: Job) -> None:
 @cases
 def test_config_instantiates_and_forward_keeps_shape(job: Job, tmp_path: Path) -> None:
     check_builds(job, tmp_path, ACCELERATOR)
+
+
+@cases
+@pytest.mark.learns
+def test_config_learns(job: Job, tmp_path: Path) -> None:
+    check_learns(job, tmp_path)

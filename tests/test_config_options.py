@@ -19,7 +19,9 @@ Assumptions:
       (every key of the plugin's schema, the right types, the launcher built),
       then the sweep's first job is checked like any other; nothing is submitted.
 
-Invariants: each option's job passes the checks of tmgg.runners.job_check;
+Invariants: each option's job passes the checks of tmgg.runners.job_check
+and learns (marker `learns`, tmgg.learning.learning_check; a launcher
+option's job is its sweep's first job);
 every config file is loaded by some launch or hosted as an option, and a file
 that cannot be hosted is named.
 """
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from tmgg.learning.learning_check import check_learns
 from tmgg.paths import config_dir
 from tmgg.runners.config_options import OptionCase, uncovered_options
 from tmgg.runners.job_check import check_job
@@ -56,3 +59,8 @@ def test_option_builds_and_runs_forward(option: OptionCase, tmp_path: Path) -> N
         check_job(plan.jobs[0], tmp_path, ACCELERATOR)
     else:
         check_job(option.job(), tmp_path, ACCELERATOR)
+
+
+@pytest.mark.learns
+def test_option_learns(option: OptionCase, tmp_path: Path) -> None:
+    check_learns(option.plan().jobs[0] if option.is_launcher else option.job(), tmp_path)

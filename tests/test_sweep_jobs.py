@@ -19,7 +19,9 @@ Invariants checked for each job (tmgg.runners.job_check): the job's config
 resolves as the user launches it, before any test override; built with tiny
 data and outputs under tmp_path, its module, data, loggers, trainer and
 optimizer build, the model fits the data, and one forward pass keeps the
-shape with finite values. Case ids read `stage4_benchmarks[model=...,noise.eps=0.2]`.
+shape with finite values; and it learns (marker `learns`,
+tmgg.learning.learning_check: the loss on a fixed tiny batch falls by the
+calibrated margin, every parameter gets a gradient and moves). Case ids read `stage4_benchmarks[model=...,noise.eps=0.2]`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from tmgg.learning.learning_check import check_learns
 from tmgg.paths import config_dir
 from tmgg.runners.config_options import launch_labels, sweep_plan
 from tmgg.runners.job_check import check_job
@@ -55,3 +58,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def test_sweep_job_builds_and_runs_forward(job: Job, tmp_path: Path) -> None:
     check_job(job, tmp_path, ACCELERATOR)
+
+
+@pytest.mark.learns
+def test_sweep_job_learns(job: Job, tmp_path: Path) -> None:
+    check_learns(job, tmp_path)

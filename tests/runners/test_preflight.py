@@ -3,18 +3,22 @@
 Rationale: users gate their GPU launches on this command's exit status.
 Assumptions: a throwaway configs folder whose jobs fail or pass the check
 without building torch models (check_job is replaced by a stub that fails
-jobs whose overrides say `bad=1`); pyproject.toml beside configs/ names the
+jobs whose overrides say `bad=1`, check_learns by one that fails those that
+say `lr=0`); pyproject.toml beside configs/ names the
 console script.
 Invariants: exit 0 when every job passes, 1 when any fails (its line names
 the job and the error) or a SLURM launch could not be checked against the
-cluster (unless `--no-cluster`), 2 for an unknown runner, an override Hydra
-rejects, a sweep with no jobs; the last line ends with `(exit N)`; a job that
-asks for a GPU from a CPU build of torch fails, naming the setting.
+cluster (unless `--no-cluster`); `--learn` runs the learning check on each job
+and only then; 2 for an unknown runner, an override Hydra rejects, a sweep
+with no jobs; the last line ends with `(exit N)`; a job that asks for a GPU
+from a CPU build of torch fails, naming the setting.
 """
 
 import pytest
 
+import tmgg.learning.learning_check
 import tmgg.runners.job_check
+from tmgg.learning.learning_report import DoesNotLearn
 from tmgg.runners.preflight import main
 
 pytestmark = pytest.mark.unit
@@ -32,7 +36,12 @@ def configs(tmp_path, monkeypatch):
         if "bad=1" in job.overrides:
             raise ValueError("bad=1 is rejected")
 
+    def learns(job, scratch):
+        if "lr=0" in job.overrides:
+            raise DoesNotLearn("does not learn: loss 0.693 -> 0.693 after 30 steps; model.optimizer.lr=0")
+
     monkeypatch.setattr(tmgg.runners.job_check, "check_job", check)
+    monkeypatch.setattr(tmgg.learning.learning_check, "check_learns", learns)
     return root
 
 
@@ -53,6 +62,18 @@ def test_a_failing_job_is_named_and_exits_1(configs, capsys) -> None:
     assert status == 1
     assert "FAIL  base_config_toy[bad=1]: ValueError: bad=1 is rejected" in lines
     assert lines[-1] == "preflight: 1 of 2 jobs ok, 1 failed (exit 1)"
+
+
+def test_learn_names_the_job_that_does_not_learn(configs, capsys) -> None:
+    (configs / "base_config_toy.yaml").write_text(
+        "sweep: false\nbad: 0\nlr: 1\nhydra:\n  mode: ${tmgg.run_mode:${sweep}}\n"
+    )
+    status, lines = run(capsys, "tmgg-toy", "-m", "lr=1,0", "--learn")
+    assert status == 1
+    assert "FAIL  base_config_toy[lr=0]: DoesNotLearn: does not learn: loss 0.693 -> 0.693" in lines[2]
+    assert lines[-1] == "preflight: 1 of 2 jobs ok, 1 failed (exit 1)"
+    status, lines = run(capsys, "tmgg-toy", "-m", "lr=1,0")
+    assert status == 0
 
 
 @pytest.mark.parametrize(

@@ -219,6 +219,53 @@ FAULTS = (
         # The runners run one job with every output path overridden: the config checks' to catch.
         quiet_tables=("RUNNER_TARGETS",),
     ),
+    # The learning faults: each job runs and gives finite numbers, so the config, sweep and
+    # option targets catch them only through their `learns` cases; the runner targets, which
+    # train 2 steps, rerun and pass. unit_models' contract test (every parameter gets a
+    # gradient) also catches the three edits of a model file.
+    Fault(
+        name="learning rate typo in a stage config",
+        path="configs/stage/stage2_validation.yaml",
+        old="    lr: 5.0e-3\n",
+        new="    lr: 5.0e-30\n",
+        culprit=r"does not learn: loss .* -> .*model\.optimizer\.lr=5e-30",
+        quiet=(FRESHNESS, "tmgg-stage2"),
+    ),
+    Fault(
+        name="training loss scaled to zero",
+        path="src/tmgg/training/denoising_module.py",
+        old='return self._step(batch, "train")\n',
+        new='return self._step(batch, "train") * 0.0\n',
+        culprit=r"does not learn: loss 0 -> 0 .*zero gradient at the first step",
+        # unit_learning's healthy toy module trains through this training_step, so it turns red too;
+        # the training and runner unit tests check what is computed and logged, not that it learns.
+        quiet=(FRESHNESS, "unit_runners", "unit_training"),
+        quiet_tables=("RUNNER_TARGETS",),
+    ),
+    Fault(
+        name="model layer built but never used in forward",
+        path="src/tmgg/models/gnn/gnn.py",
+        old="        self.k = feature_dim_in\n",
+        new="        self.k = feature_dim_in\n        self.drill_unused = nn.Linear(feature_dim_in, feature_dim_in)\n",
+        culprit=r"no gradient at the first step: net\.drill_unused\.weight",
+        quiet_tables=("RUNNER_TARGETS",),
+    ),
+    Fault(
+        name="parameter frozen in a model's constructor",
+        path="src/tmgg/models/attention/multi_head_attention_denoiser.py",
+        old="        self.embed = nn.Linear(k, d_model)\n",
+        new="        self.embed = nn.Linear(k, d_model)\n        self.embed.weight.requires_grad_(False)\n",
+        culprit=r"frozen \(requires_grad=False\): net\.embed\.weight",
+        quiet_tables=("RUNNER_TARGETS",),
+    ),
+    Fault(
+        name="model output detached from its parameters on one branch",
+        path="src/tmgg/models/hybrid/hybrid_gnn_transformer.py",
+        old="            h = self.filters(normalised_shift(adj, values), h)\n",
+        new="            h = self.filters(normalised_shift(adj, values), h).detach()\n",
+        culprit=r"no gradient at the first step: net\.filters\.",
+        quiet_tables=("RUNNER_TARGETS",),
+    ),
 )
 
 

@@ -1,14 +1,16 @@
 """Preflight of a user's own command line: every job it would launch, checked before it reaches a GPU.
 
 Usage:
-    python -m tmgg.runners.preflight RUNNER [OVERRIDES...] [-m|--multirun] [--steps N] [--no-cluster]
+    python -m tmgg.runners.preflight RUNNER [OVERRIDES...] [-m|--multirun] [--steps N] [--learn] [--no-cluster]
     tools/tmgg preflight RUNNER [OVERRIDES...]      (the same, as a cached Bazel test)
 
 RUNNER is a console script (``tmgg-stage4``) or a runner config (``stage4_benchmarks``).
 The command line is composed exactly as the runner would compose it, a
 multirun is expanded into its jobs by Hydra's own sweeper, and each job is
 checked like a config target (tmgg.runners.job_check); ``--steps N`` also
-trains each job for N steps on the CPU. A job that asks for a GPU
+trains each job for N steps on the CPU; ``--learn`` also runs the learning
+check on each (tmgg.learning.learning_check: its loss on a fixed tiny batch
+must fall, every parameter get a gradient and move). A job that asks for a GPU
 (``trainer.accelerator=gpu``, ``hydra.launcher.gpus_per_node``, ...) fails when
 this environment's torch is the CPU build: it would train on the CPU or die.
 Prints one line per job, ``ok`` or the error in one line naming the key or
@@ -52,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, as on the runner's command line")
     parser.add_argument("-m", "--multirun", action="store_true", help="launch a multirun, as the runner's -m")
     parser.add_argument("--steps", type=int, default=0, help="also train each job for this many steps on the CPU")
+    parser.add_argument("--learn", action="store_true", help="also check that each job learns (docs/learning.md)")
     parser.add_argument(
         "--no-cluster", action="store_true", help="do not ask SLURM about the launch (tools/tmgg asks it outside Bazel)"
     )
@@ -81,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="tmgg-preflight-", dir=os.environ.get("TEST_TMPDIR")))
     try:
         for number, job in enumerate(plan.jobs):
-            failed += not _check(job, scratch / str(number), args.steps)
+            failed += not _check(job, scratch / str(number), args.steps, args.learn)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     status = EXIT_FAILED if failed or launcher_failed else EXIT_OK
@@ -102,7 +105,8 @@ def _check_launcher(plan) -> int:
     return sum(finding.verdict in ("FAIL", "skip") for finding in findings)
 
 
-def _check(job, scratch: Path, steps: int) -> bool:
+def _check(job, scratch: Path, steps: int, learn: bool = False) -> bool:
+    from tmgg.learning.learning_check import check_learns
     from tmgg.runners.error_report import one_line
     from tmgg.runners.job_check import check_job
 
@@ -110,6 +114,8 @@ def _check(job, scratch: Path, steps: int) -> bool:
     try:
         with _quiet():
             check_job(job, scratch, steps=steps)
+            if learn:
+                check_learns(job, scratch / "learn")
     except Exception as error:  # every failure is reported as the job's one line
         print(f"FAIL  {job.id}: {type(error).__name__}: {one_line(error)}", flush=True)
         return False

@@ -37,7 +37,7 @@ def tmgg_pytest(name, tests, deps = [], configs = [], cases = [], data = [], pyt
     )
 
 def config_tests(targets, **kwargs):
-    """One small `config` target per base or stage config.
+    """One `config` target per base or stage config; it also holds the config's `learns` case.
 
     Args:
       targets: {config name: {"deps": [...], "configs": [...]}} from tests/targets.bzl.
@@ -50,13 +50,14 @@ def config_tests(targets, **kwargs):
             deps = spec["deps"],
             configs = spec["configs"],
             cases = [config],
-            size = "small",
-            tags = ["integration", "config"],
+            # The `learns` case trains the job (30 to 80 steps): 60 s of "small" is too tight on 2 busy cores.
+            size = "medium",
+            tags = ["integration", "config", "learns"],
             **kwargs
         )
 
 def _job_tests(targets, test, flag, key, tags, **kwargs):
-    """One small target per entry of `targets`, running `test` with `--<flag>=<value>` for each spec[key]."""
+    """One target per entry of `targets`, running `test` with `--<flag>=<value>` for each spec[key]."""
     for name, spec in targets.items():
         values = spec[key] if type(spec[key]) == "list" else [spec[key]]
         tmgg_pytest(
@@ -65,7 +66,8 @@ def _job_tests(targets, test, flag, key, tags, **kwargs):
             deps = spec["deps"],
             configs = spec["configs"],
             pytest_args = ["--%s=%s" % (flag, value) for value in values],
-            size = "small",
+            # Each job's `learns` case trains it (30 to 80 steps): 60 s of "small" is too tight on 2 busy cores.
+            size = "medium",
             tags = tags,
             **kwargs
         )
@@ -82,7 +84,7 @@ def sweep_tests(targets, **kwargs):
         "test_sweep_jobs.py",
         "tmgg-sweep",
         "sweep",
-        ["integration", "config", "sweep"],
+        ["integration", "config", "sweep", "learns"],
         **kwargs
     )
 
@@ -98,7 +100,7 @@ def option_tests(targets, **kwargs):
         "test_config_options.py",
         "tmgg-option",
         "options",
-        ["integration", "config"],
+        ["integration", "config", "learns"],
         **kwargs
     )
 
