@@ -14,10 +14,15 @@ UNIT_DATA = {
     ],
     "unit_models": ["//configs/model"],
     "unit_noise": ["//configs/noise"],
+    "unit_runners": [
+        "//:pyproject.toml",
+        "//configs",
+    ],
     "unit_tools": [
         "//:MODULE.bazel",
         "//:WORKSPACE",
         "//:pyproject.toml",
+        "//tools:tmgg",
         "//tools/env:requirements.lock",
         "//tools/env:uv-requirements.txt",
     ],

@@ -9,6 +9,8 @@ from hydra.errors import HydraException, InstantiationException, MissingConfigEx
 from omegaconf.errors import OmegaConfBaseException
 
 from tmgg.paths import ConfigDirNotFound, config_dir
+from tmgg.runners.launch_plan import LaunchError
+from tmgg.runners.plain_keys import PlainKeyError
 from tmgg.runners.slurm_cluster import SchedulerUnavailable
 from tmgg.training.errors import TmggError
 
@@ -18,6 +20,7 @@ EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
     OmegaConfBaseException,
     ConfigDirNotFound,
     SchedulerUnavailable,
+    PlainKeyError,
 )
 
 
@@ -30,6 +33,11 @@ def one_line(error: BaseException) -> str:
     Returns:
         The message without newlines, naming the config key or file involved.
     """
+    if isinstance(error, LaunchError):
+        return _launch_error(error)
+    if isinstance(error, OmegaConfBaseException) and isinstance(error.__cause__, (TmggError, PlainKeyError)):
+        # A resolver that checks a value (``${tmgg.run_mode:${sweep}}``): its own message names the key.
+        return one_line(error.__cause__)
     if isinstance(error, MissingConfigException):
         return _missing_config(error)
     if isinstance(error, InstantiationException):
@@ -39,7 +47,7 @@ def one_line(error: BaseException) -> str:
 
 def one_line_any(error: BaseException) -> str:
     """One line for any error: :func:`one_line` for an expected one, else its type and message joined."""
-    if isinstance(error, EXPECTED_ERRORS):
+    if isinstance(error, (*EXPECTED_ERRORS, LaunchError)):
         return one_line(error)
     # Only the first line: a cluster's error may carry the job's whole stderr after it.
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
@@ -56,12 +64,39 @@ def _flatten(message: str) -> str:
     return text
 
 
+def _launch_error(error: LaunchError) -> str:
+    """A refused command line: Hydra's error (its cause) in one line after the runner's label."""
+    cause = error.__cause__
+    generic = f"{error.label}: {type(cause).__name__}: "
+    if isinstance(cause, EXPECTED_ERRORS) and str(error).startswith(generic):
+        return generic + one_line(cause)
+    return _flatten(str(error))
+
+
 def _missing_config(error: MissingConfigException) -> str:
+    """Hydra's first line, then the close names or the group's options; never its config search path."""
     head = str(error).strip().splitlines()[0] if str(error).strip() else "config not found"
     close = _close_config_names(error.missing_cfg_file) if error.missing_cfg_file else []
     if close:
         return f"{head}; did you mean {' or '.join(repr(name) for name in close)}?"
+    options = _listed_options(str(error))
+    if options:
+        return f"{head} (options: {', '.join(options)})"
     return head
+
+
+def _listed_options(message: str) -> list[str]:
+    """The options Hydra lists after ``Available options in '<group>':``, up to its config search path."""
+    lines = message.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Available options")), None)
+    if start is None:
+        return []
+    options = []
+    for line in lines[start + 1 :]:
+        if not line.strip() or line.startswith("Config search path"):
+            break
+        options.append(line.strip())
+    return options
 
 
 def _close_config_names(missing: str) -> list[str]:

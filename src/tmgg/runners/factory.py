@@ -85,7 +85,7 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
         _print_sweep_summary()
         if show_traceback:
             raise error
-        print(f"{program}: error: {one_line(error)}", file=sys.stderr)
+        print(f"{program}: error: {_explained(error, config_name, arguments) or one_line(error)}", file=sys.stderr)
         sys.exit(EXIT_CONFIG_ERROR)
 
     run.__name__ = run.__qualname__ = config_name
@@ -98,9 +98,14 @@ def _task(cfg: DictConfig) -> str | None:
     from hydra.types import RunMode
 
     from tmgg.runners.error_report import EXPECTED_ERRORS
+    from tmgg.runners.plain_keys import PlainKeyError, check_plain_keys
     from tmgg.training import format_summary, train
     from tmgg.training.train import RESULTS_FILE
 
+    try:
+        check_plain_keys(cfg)
+    except PlainKeyError as error:
+        raise ReportedError(error) from error
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from tmgg.runners.sweep_job import run_sweep_job
 
@@ -112,6 +117,22 @@ def _task(cfg: DictConfig) -> str | None:
     results = json.loads((Path(cfg.paths.results_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
     print(format_summary(results), flush=True)
     return None
+
+
+def _explained(error: BaseException, config_name: str, arguments: Sequence[str]) -> str | None:
+    """For an override of a key the config lacks, the line naming the key to use instead; else None."""
+    from tmgg.config_keys import explain_refusal
+    from tmgg.runners.launch_plan import hydra_config_loader
+
+    def compose(rest: list[str]):
+        from hydra.types import RunMode
+
+        with hydra_config_loader() as loader:
+            return loader.load_configuration(
+                config_name=config_name, overrides=rest, run_mode=RunMode.MULTIRUN, validate_sweep_overrides=False
+            )
+
+    return explain_refusal(error, config_name, arguments, compose)
 
 
 def _print_sweep_summary() -> bool:

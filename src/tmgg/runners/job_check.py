@@ -27,6 +27,7 @@ from typing import Any
 
 from tmgg.runners.launch_env import declared_environment_only
 from tmgg.runners.launch_plan import Job
+from tmgg.runners.plain_keys import check_plain_keys
 
 REQUIRED_KEYS = ("model", "data", "trainer", "paths")
 TINY_DATA = (
@@ -93,6 +94,7 @@ def check_builds(job: Job, scratch: Path, accelerator: str = "cpu") -> None:
 
     with job.config(check_overrides(scratch, accelerator)) as full:
         cfg = _task(full)
+        check_plain_keys(cfg)
         missing = [key for key in REQUIRED_KEYS if key not in cfg]
         _require(not missing, f"the config lacks the required keys {missing}")
         for key in ("model", "data"):
