@@ -14,10 +14,6 @@ UNIT_DATA = {
     ],
     "unit_models": ["//configs/model"],
     "unit_noise": ["//configs/noise"],
-    "unit_runners": [
-        "//:pyproject.toml",
-        "//configs",
-    ],
     "unit_tools": [
         "//:MODULE.bazel",
         "//:WORKSPACE",

@@ -57,7 +57,7 @@ def test_a_failing_job_is_named_and_exits_1(configs, capsys) -> None:
     ("argv", "message"),
     [
         (["tmgg-nope"], "unknown runner 'tmgg-nope'"),
-        (["tmgg-toy", "bad=(1"], "Error parsing override"),
+        (["tmgg-toy", "bad=(1"], "cannot parse the override 'bad=(1'"),
         (["tmgg-toy", "-m", "bad=range(0)"], "the sweep has no jobs"),
         (["tmgg-toy", "nokey=1"], "nokey"),
     ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from hydra.errors import HydraException, InstantiationException, MissingConfigException
+from hydra.errors import HydraException, InstantiationException, MissingConfigException, OverrideParseException
 from omegaconf.errors import OmegaConfBaseException
 
 from tmgg.paths import ConfigDirNotFound, config_dir
@@ -40,6 +40,8 @@ def one_line(error: BaseException) -> str:
         return one_line(error.__cause__)
     if isinstance(error, MissingConfigException):
         return _missing_config(error)
+    if isinstance(error, OverrideParseException):
+        return _parse_error(error)
     if isinstance(error, InstantiationException):
         return _instantiation(error)
     return _flatten(str(error)) or type(error).__name__
@@ -64,6 +66,16 @@ def _flatten(message: str) -> str:
     return text
 
 
+def describe_refusal(error: LaunchError) -> str:
+    """A refused command line in one line, without the runner's label: what a runner prints after its name."""
+    cause = error.__cause__
+    generic = f"{error.label}: {type(cause).__name__}: "
+    if isinstance(cause, EXPECTED_ERRORS) and str(error).startswith(generic):
+        return one_line(cause)
+    text = _flatten(str(error))
+    return text.removeprefix(f"{error.label}: ") if error.label else text
+
+
 def _launch_error(error: LaunchError) -> str:
     """A refused command line: Hydra's error (its cause) in one line after the runner's label."""
     cause = error.__cause__
@@ -71,6 +83,14 @@ def _launch_error(error: LaunchError) -> str:
     if isinstance(cause, EXPECTED_ERRORS) and str(error).startswith(generic):
         return generic + one_line(cause)
     return _flatten(str(error))
+
+
+def _parse_error(error: OverrideParseException) -> str:
+    """``cannot parse the override 'seed=1,,2': extraneous input ','``: the override named, the grammar's token list and link dropped."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    detail = " ".join(line for line in lines if not line.startswith(("Error parsing override", "See https://")))
+    detail = re.sub(r" expecting \{.*?\}", "", detail).strip() or "malformed"
+    return f"cannot parse the override {error.override!r}: {detail}"
 
 
 def _missing_config(error: MissingConfigException) -> str:

@@ -60,6 +60,10 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
         arguments = [*fixed, *sys.argv[1:]]
         show_traceback = os.environ.get("HYDRA_FULL_ERROR") == "1"
         try:
+            refusal = None if show_traceback else _refusal(config_name, arguments)
+            if refusal is not None:
+                print(f"{program}: error: {refusal}", file=sys.stderr)
+                sys.exit(EXIT_CONFIG_ERROR)
             main = _hydra_main(config_name)
             with _argv([sys.argv[0], *arguments]), _hydra_raises():
                 main()
@@ -116,6 +120,25 @@ def _task(cfg: DictConfig) -> str | None:
         raise ReportedError(error) from error
     results = json.loads((Path(cfg.paths.results_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
     print(format_summary(results), flush=True)
+    return None
+
+
+def _refusal(config_name: str, arguments: Sequence[str]) -> str | None:
+    """Plan the launch as preflight does, before any job runs: Hydra's refusal of any job of a sweep, or None.
+
+    Hydra composes a sweep's jobs one by one as it launches them, so a misspelt
+    option in the third job would fail only after two jobs had trained. Hydra's
+    own flags (``--cfg``, ``--help``, ...) are left to Hydra.
+    """
+    from tmgg.runners.error_report import describe_refusal
+    from tmgg.runners.launch_plan import MULTIRUN_FLAGS, LaunchError, plan_launch
+
+    if any(argument.startswith("-") and argument not in MULTIRUN_FLAGS for argument in arguments):
+        return None
+    try:
+        plan_launch(config_name, arguments)
+    except LaunchError as error:
+        return describe_refusal(error)
     return None
 
 

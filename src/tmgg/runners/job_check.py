@@ -66,8 +66,13 @@ def check_resolves_as_launched(job: Job) -> None:
     """The job's config resolves as the user's launch would resolve it, where Hydra writes included."""
     from omegaconf import OmegaConf
 
+    from tmgg.training.config_checks import check_targets
+
     with job.config() as cfg, declared_environment_only():
         OmegaConf.to_container(_task(cfg), resolve=True, throw_on_missing=True)
+        # Types as launched: the check's own overrides (TINY_DATA) would hide the user's values.
+        check_plain_keys(_task(cfg))
+        check_targets(_task(cfg))
         for key in ("hydra.run.dir", "hydra.sweep.dir"):
             OmegaConf.select(cfg, key, throw_on_missing=True)
 

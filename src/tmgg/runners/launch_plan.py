@@ -156,6 +156,7 @@ def plan_launch(
     if unknown:
         raise LaunchError(f"unsupported flag {unknown[0]}: only -m/--multirun is understood here")
     overrides = [a for a in arguments if not a.startswith("-")]
+    refuse_keyless(overrides, label)
     with hydra_config_loader(configs) as loader:
         try:
             parsed = OverridesParser.create(config_loader=loader).parse_overrides(overrides)
@@ -200,6 +201,14 @@ def plan_launch(
     if not jobs:
         raise LaunchError(f"{label}: the sweep has no jobs (a sweep over an empty list or range)", label)
     return LaunchPlan(label, True, jobs)
+
+
+def refuse_keyless(overrides: Sequence[str], label: str) -> None:
+    """Refuse ``=0.1`` (no key): Hydra's parser takes it, then fails with a ValueError deep in composition."""
+    for line in overrides:
+        if "=" in line and not line.partition("=")[0].lstrip("+~").strip():
+            message = f"the override {line!r} names no key: write KEY=VALUE"
+            raise LaunchError(f"{label}: {message}" if label else message, label)
 
 
 def _check_sweep(loader, config_name: str, label: str, hydra_overrides: list[str], jobs: list[list[str]]) -> None:

@@ -20,7 +20,7 @@ from hydra.core.global_hydra import GlobalHydra
 
 from tmgg.runners import launcher_preflight, make_runner, preflight
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 MOVED_KEYS = [
     ("model.num_layers=16", "did you mean model.net.num_layers?"),
@@ -102,3 +102,35 @@ def test_the_runner_names_the_moved_key_and_writes_nothing(tmp_path, monkeypatch
         "tmgg-attention: error: model.num_layers is not a key of base_config_attention; did you mean model.net.num_layers?"
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+def run_runner(tmp_path, monkeypatch, capsys, config_name, *argv):
+    monkeypatch.setattr(sys, "argv", [*argv])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TMGG_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    monkeypatch.delenv("BUILD_WORKSPACE_DIRECTORY", raising=False)
+    GlobalHydra.instance().clear()
+    try:
+        with pytest.raises(SystemExit) as stop:
+            make_runner(config_name)()
+    finally:
+        GlobalHydra.instance().clear()
+    return stop.value.code, capsys.readouterr().err.strip().splitlines()
+
+
+def test_the_runner_refuses_a_misspelt_option_late_in_a_sweep_before_any_job_runs(tmp_path, monkeypatch, capsys) -> None:
+    # Found by the fuzzer: Hydra composes a sweep's jobs as it launches them, so two jobs trained first.
+    status, stderr = run_runner(tmp_path, monkeypatch, capsys, "base_config_attention", "tmgg-attention", "-m", "trainer=default,cpu,pcu")
+    assert status == 2
+    assert stderr == ["tmgg-attention: error: In 'base_config_attention': Could not find 'trainer/pcu'; did you mean 'trainer/cpu'?"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_override_without_a_key_is_refused_in_one_line(tmp_path, monkeypatch, capsys) -> None:
+    # Found by the fuzzer: Hydra parses `=0.001`, then fails with a ValueError (a traceback) while composing.
+    status, stderr = run_runner(tmp_path, monkeypatch, capsys, "base_config_attention", "tmgg-attention", "=0.001")
+    assert status == 2
+    assert stderr == ["tmgg-attention: error: the override '=0.001' names no key: write KEY=VALUE"]
+    status, lines = refusal(capsys, preflight, "tmgg-attention", "=0.001")
+    assert status == 2 and len(lines) == 1 and "'=0.001' names no key" in lines[0]
