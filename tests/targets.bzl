@@ -1038,6 +1038,7 @@ UNIT_TARGETS = {
             "runners/test_launch_env.py",
             "runners/test_launch_plan.py",
             "runners/test_launcher_preflight.py",
+            "runners/test_plain_keys.py",
             "runners/test_preflight.py",
             "runners/test_runner_factory.py",
             "runners/test_slurm_cluster.py",
@@ -1048,9 +1049,10 @@ UNIT_TARGETS = {
     "unit_tmgg": {
         "configs": [],
         "data": [],
-        "deps": ["//src/tmgg:paths"],
+        "deps": ["//src/tmgg:config_keys"],
         "tests": [
             "conftest.py",
+            "test_config_keys.py",
             "test_paths.py",
         ],
     },

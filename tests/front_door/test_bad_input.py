@@ -134,3 +134,18 @@ def test_an_override_without_a_key_is_refused_in_one_line(tmp_path, monkeypatch,
     assert stderr == ["tmgg-attention: error: the override '=0.001' names no key: write KEY=VALUE"]
     status, lines = refusal(capsys, preflight, "tmgg-attention", "=0.001")
     assert status == 2 and len(lines) == 1 and "'=0.001' names no key" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["trainer.max_steps=abc"], "trainer.max_steps='abc' has the wrong type: pytorch_lightning.Trainer expects int"),
+        (["-m", "seed=1,abc"], "seed='abc' has the wrong type: expected an integer from 0 to 4294967295"),
+        (["+stage=stage3_diversity", "sweep=abc"], "sweep='abc' has the wrong type: expected true or false"),
+    ],
+)
+def test_the_runner_refuses_a_wrong_type_before_hydra_makes_the_run_folder(tmp_path, monkeypatch, capsys, argv, line) -> None:
+    status, stderr = run_runner(tmp_path, monkeypatch, capsys, "base_config_spectral", "tmgg-spectral", *argv)
+    assert status == 2
+    assert stderr == [f"tmgg-spectral: error: {line}"]
+    assert list(tmp_path.iterdir()) == []

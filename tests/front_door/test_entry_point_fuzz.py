@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, event, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from tmgg.runners import console_scripts, make_runner, preflight, runner_arguments, runner_label  # noqa: E402
@@ -315,6 +315,8 @@ def _output_root():
 def test_every_broken_command_line_is_refused_in_one_line(case: Case) -> None:
     with _output_root() as root:
         status = check_preflight(case, root)
+        # Counted by --hypothesis-show-statistics: what each kind of break came to.
+        event(f"{case.kind}: exit {status}")
         # Refused while planning, so the runner refuses it before training: cheap to run in-process.
         if status == 2 and case.kind != "unknown_runner":
             check_runner(case, root)

@@ -24,6 +24,9 @@ EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+_RESOLVER_ERROR = re.compile(r"(?:PlainKeyError|ConfigError) raised while resolving interpolation: ([^\n]*)")
+
+
 def one_line(error: BaseException) -> str:
     """Describe an expected error in one line.
 
@@ -35,9 +38,9 @@ def one_line(error: BaseException) -> str:
     """
     if isinstance(error, LaunchError):
         return _launch_error(error)
-    if isinstance(error, OmegaConfBaseException) and isinstance(error.__cause__, (TmggError, PlainKeyError)):
-        # A resolver that checks a value (``${tmgg.run_mode:${sweep}}``): its own message names the key.
-        return one_line(error.__cause__)
+    checked = _checking_resolver(error)
+    if checked is not None:
+        return checked
     if isinstance(error, MissingConfigException):
         return _missing_config(error)
     if isinstance(error, OverrideParseException):
@@ -81,8 +84,23 @@ def _launch_error(error: LaunchError) -> str:
     cause = error.__cause__
     generic = f"{error.label}: {type(cause).__name__}: "
     if isinstance(cause, EXPECTED_ERRORS) and str(error).startswith(generic):
-        return generic + one_line(cause)
+        checked = _checking_resolver(cause)
+        return f"{error.label}: {checked}" if checked is not None else generic + one_line(cause)
     return _flatten(str(error))
+
+
+def _checking_resolver(error: BaseException) -> str | None:
+    """The message of a resolver that checks a value (``${tmgg.run_mode:${sweep}}``), which names the key.
+
+    OmegaConf drops the resolver's exception (its ``__cause__``) unless ``OC_CAUSE=1``, so it is read
+    from the message: ``PlainKeyError raised while resolving interpolation: sweep='abc' has ...``.
+    """
+    if not isinstance(error, OmegaConfBaseException):
+        return None
+    if isinstance(error.__cause__, (TmggError, PlainKeyError)):
+        return one_line(error.__cause__)
+    found = _RESOLVER_ERROR.match(str(error))
+    return found.group(1).strip() if found else None
 
 
 def _parse_error(error: OverrideParseException) -> str:

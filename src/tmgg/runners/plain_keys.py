@@ -29,10 +29,10 @@ class PlainKey:
 
     def describe(self) -> str:
         words = {bool: "true or false", int: "an integer", str: "a string"}[self.kind]
-        if self.minimum is not None:
+        if self.minimum is not None and self.maximum is not None:
+            words += f" from {self.minimum} to {self.maximum}"
+        elif self.minimum is not None:
             words += f" >= {self.minimum}"
-        if self.maximum is not None:
-            words += f" <= {self.maximum}"
         return words + (" or null" if self.nullable else "")
 
     def accepts(self, value: Any) -> bool:
