@@ -1063,6 +1063,8 @@ UNIT_TARGETS = {
             "//:WORKSPACE",
             "//:pyproject.toml",
             "//tools:tmgg",
+            "//tools/cache:server.sh",
+            "//tools/cluster:slurm.sh",
             "//tools/env:requirements.lock",
             "//tools/env:uv-requirements.txt",
         ],

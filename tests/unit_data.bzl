@@ -19,6 +19,8 @@ UNIT_DATA = {
         "//:WORKSPACE",
         "//:pyproject.toml",
         "//tools:tmgg",
+        "//tools/cache:server.sh",
+        "//tools/cluster:slurm.sh",
         "//tools/env:requirements.lock",
         "//tools/env:uv-requirements.txt",
     ],

@@ -1,4 +1,4 @@
-"""tools/tmgg, the README's front door: help on request, bad input in one line, before any Bazel.
+"""tools/tmgg, the README's front door, and the other shell entry points: help on request, bad input in one line.
 
 Rationale: `tools/tmgg preflight --help` once exited 1 with the help in a Bazel
 test log, and `tools/tmgg run tmgg-typo` answered with Bazel's own multi-line
@@ -69,3 +69,14 @@ def test_bad_input_is_one_line_and_exit_2(tmgg, argv, line) -> None:
     assert done.returncode == 2
     assert done.stdout == "" and len(done.stderr.splitlines()) == 1 and done.stderr.startswith(line)
 
+
+
+@pytest.mark.parametrize("script", ["tools/cluster/slurm.sh", "tools/cache/server.sh"])
+def test_the_cluster_and_cache_scripts_answer_help_and_bad_input(script, tmp_path) -> None:
+    env = {**os.environ, "TMGG_SLURM_DIR": str(tmp_path / "slurm"), "TMGG_CACHE_DIR": str(tmp_path / "cache")}
+    helped = subprocess.run(["bash", str(ROOT / script), "--help"], capture_output=True, text=True, env=env)
+    assert helped.returncode == 0 and "start" in helped.stdout and helped.stderr == ""
+    refused = subprocess.run(["bash", str(ROOT / script), "bogus"], capture_output=True, text=True, env=env)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert len(refused.stderr.splitlines()) == 1 and "unknown command 'bogus'" in refused.stderr
+    assert list(tmp_path.iterdir()) == []
