@@ -80,7 +80,7 @@ def test_learn_names_the_job_that_does_not_learn(configs, capsys) -> None:
     ("argv", "message"),
     [
         (["tmgg-nope"], "unknown runner 'tmgg-nope'"),
-        (["tmgg-toy", "bad=(1"], "Error parsing override"),
+        (["tmgg-toy", "bad=(1"], "cannot parse the override 'bad=(1'"),
         (["tmgg-toy", "-m", "bad=range(0)"], "the sweep has no jobs"),
         (["tmgg-toy", "nokey=1"], "nokey"),
     ],

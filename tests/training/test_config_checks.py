@@ -85,3 +85,18 @@ def test_max_nodes_smaller_than_graph_is_rejected() -> None:
 def test_fitting_or_size_free_models_pass() -> None:
     check_net_fits_data(SimpleNamespace(k=20, max_nodes=None), num_nodes=20)
     check_net_fits_data(object(), num_nodes=3)
+
+
+def test_appended_key_that_lives_one_level_down_names_it() -> None:
+    # `+model.num_layers=16` is accepted by Hydra and lands beside `net`, which takes it.
+    cfg = OmegaConf.create(
+        {
+            "model": {
+                "_target_": "tmgg.training.DenoisingModule",
+                "net": {"_target_": "torch.nn.Transformer", "num_encoder_layers": 2},
+                "num_encoder_layers": 16,
+            }
+        }
+    )
+    with pytest.raises(ConfigError, match=r"model\.num_encoder_layers is not an argument .*; did you mean model\.net\.num_encoder_layers\?$"):
+        check_targets(cfg)

@@ -94,5 +94,6 @@ case "$action" in
       exit 1
     fi
     ;;
-  *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$action': use start, stop or status (--help shows the usage)" ;;
 esac

@@ -164,5 +164,10 @@ start) start ;;
 stop) stop ;;
 status) status ;;
 env) echo "export SLURM_CONF=$CONF" ;;
-*) die "usage: $0 start|stop|status|env" ;;
+-h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+*)
+    # Bad input: one line and exit 2, as every tmgg command (die's 1 is for a failed step).
+    echo "slurm.sh: error: ${1:+unknown command '$1': }use start, stop, status or env (--help shows the usage)" >&2
+    exit 2
+    ;;
 esac

@@ -60,6 +60,10 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
         arguments = [*fixed, *sys.argv[1:]]
         show_traceback = os.environ.get("HYDRA_FULL_ERROR") == "1"
         try:
+            refusal = None if show_traceback else _refusal(config_name, arguments)
+            if refusal is not None:
+                print(f"{program}: error: {refusal}", file=sys.stderr)
+                sys.exit(EXIT_CONFIG_ERROR)
             main = _hydra_main(config_name)
             with _argv([sys.argv[0], *arguments]), _hydra_raises():
                 main()
@@ -85,7 +89,7 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
         _print_sweep_summary()
         if show_traceback:
             raise error
-        print(f"{program}: error: {one_line(error)}", file=sys.stderr)
+        print(f"{program}: error: {_explained(error, config_name, arguments) or one_line(error)}", file=sys.stderr)
         sys.exit(EXIT_CONFIG_ERROR)
 
     run.__name__ = run.__qualname__ = config_name
@@ -98,9 +102,14 @@ def _task(cfg: DictConfig) -> str | None:
     from hydra.types import RunMode
 
     from tmgg.runners.error_report import EXPECTED_ERRORS
+    from tmgg.runners.plain_keys import PlainKeyError, check_plain_keys
     from tmgg.training import format_summary, train
     from tmgg.training.train import RESULTS_FILE
 
+    try:
+        check_plain_keys(cfg)
+    except PlainKeyError as error:
+        raise ReportedError(error) from error
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from tmgg.runners.sweep_job import run_sweep_job
 
@@ -112,6 +121,58 @@ def _task(cfg: DictConfig) -> str | None:
     results = json.loads((Path(cfg.paths.results_dir) / RESULTS_FILE).read_text(encoding="utf-8"))
     print(format_summary(results), flush=True)
     return None
+
+
+def _refusal(config_name: str, arguments: Sequence[str]) -> str | None:
+    """Plan the launch as preflight does, before any job runs: Hydra's refusal of any job of a sweep, or None.
+
+    Hydra composes a sweep's jobs one by one as it launches them, so a misspelt
+    option in the third job would fail only after two jobs had trained. Hydra's
+    own flags (``--cfg``, ``--help``, ...) are left to Hydra.
+    """
+    from tmgg.runners.error_report import describe_refusal
+    from tmgg.runners.launch_plan import MULTIRUN_FLAGS, LaunchError, plan_launch
+    from tmgg.runners.plain_keys import check_plain_keys
+    from tmgg.training.config_checks import check_targets
+
+    if any(argument.startswith("-") and argument not in MULTIRUN_FLAGS for argument in arguments):
+        return None
+    try:
+        plan = plan_launch(config_name, arguments)
+    except LaunchError as error:
+        return describe_refusal(error)
+    for job in plan.jobs:
+        # Types as launched, before Hydra makes the run's folder: a refusal leaves nothing behind.
+        with job.config() as cfg:
+            task = _without_hydra(cfg)
+            check_plain_keys(task)
+            check_targets(task)
+    return None
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    from omegaconf import open_dict, read_write
+
+    task = cfg.copy()
+    with read_write(task), open_dict(task):
+        task.pop("hydra", None)
+    return task
+
+
+def _explained(error: BaseException, config_name: str, arguments: Sequence[str]) -> str | None:
+    """For an override of a key the config lacks, the line naming the key to use instead; else None."""
+    from tmgg.config_keys import explain_refusal
+    from tmgg.runners.launch_plan import hydra_config_loader
+
+    def compose(rest: list[str]):
+        from hydra.types import RunMode
+
+        with hydra_config_loader() as loader:
+            return loader.load_configuration(
+                config_name=config_name, overrides=rest, run_mode=RunMode.MULTIRUN, validate_sweep_overrides=False
+            )
+
+    return explain_refusal(error, config_name, arguments, compose)
 
 
 def _print_sweep_summary() -> bool:

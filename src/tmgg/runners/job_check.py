@@ -29,6 +29,7 @@ from typing import Any
 
 from tmgg.runners.launch_env import declared_environment_only
 from tmgg.runners.launch_plan import Job
+from tmgg.runners.plain_keys import check_plain_keys
 
 REQUIRED_KEYS = ("model", "data", "trainer", "paths")
 TINY_DATA = (
@@ -68,8 +69,13 @@ def check_resolves_as_launched(job: Job) -> None:
     """The job's config resolves as the user's launch would resolve it, where Hydra writes included."""
     from omegaconf import OmegaConf
 
+    from tmgg.training.config_checks import check_targets
+
     with job.config() as cfg, declared_environment_only():
         OmegaConf.to_container(_task(cfg), resolve=True, throw_on_missing=True)
+        # Types as launched: the check's own overrides (TINY_DATA) would hide the user's values.
+        check_plain_keys(_task(cfg))
+        check_targets(_task(cfg))
         for key in ("hydra.run.dir", "hydra.sweep.dir"):
             OmegaConf.select(cfg, key, throw_on_missing=True)
 
@@ -108,6 +114,7 @@ def check_builds(job: Job, scratch: Path, accelerator: str = "cpu") -> None:
 
     with job.config(check_overrides(scratch, accelerator)) as full:
         cfg = _task(full)
+        check_plain_keys(cfg)
         missing = [key for key in REQUIRED_KEYS if key not in cfg]
         _require(not missing, f"the config lacks the required keys {missing}")
         for key in ("model", "data"):

@@ -14,6 +14,7 @@ Only Hydra and OmegaConf are imported, so planning costs no torch import.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,11 +27,22 @@ RUN_MODE_RESOLVER = "tmgg.run_mode"
 # Hydra 1.3 still validates configs/hydra/launcher/<name>.yaml against the plugin's ConfigStore node of
 # the same name, and warns on every run that it will stop; tmgg.runners.launcher_check does the same
 # validation itself, so the warning tells the user nothing.
+# A config option as a sweep writes it: `spectral/filter_bank`, not a list or an interpolation.
+_OPTION = re.compile(r"[\w./-]+")
 SCHEMA_MATCH_WARNING = r"(?s)\s*'hydra/launcher/\w+' is validated against ConfigStore schema with the same name"
 
 
 class LaunchError(ValueError):
-    """A command line that launches nothing: Hydra rejects it, or its sweep has no jobs."""
+    """A command line that launches nothing: Hydra rejects it, or its sweep has no jobs.
+
+    When Hydra's error is the cause (``raise ... from error``), the message reads
+    ``<label>: <its type>: <its text>`` and :func:`tmgg.runners.error_report.one_line`
+    describes the cause in one line instead of repeating its text.
+    """
+
+    def __init__(self, message: str, label: str = "") -> None:
+        super().__init__(message)
+        self.label = label
 
 
 def register_run_mode_resolver() -> None:
@@ -44,7 +56,15 @@ def register_run_mode_resolver() -> None:
 
     warnings.filterwarnings("ignore", message=SCHEMA_MATCH_WARNING, category=UserWarning)
     if not OmegaConf.has_resolver(RUN_MODE_RESOLVER):
-        OmegaConf.register_new_resolver(RUN_MODE_RESOLVER, lambda sweep: "MULTIRUN" if sweep else "RUN")
+        OmegaConf.register_new_resolver(RUN_MODE_RESOLVER, _run_mode_of)
+
+
+def _run_mode_of(sweep: object) -> str:
+    """Hydra's mode for the ``sweep`` flag, which must be a bool: ``sweep=abc`` is refused, not taken as true."""
+    from tmgg.runners.plain_keys import check_plain_key
+
+    check_plain_key("sweep", sweep)
+    return "MULTIRUN" if sweep else "RUN"
 
 
 @dataclass(frozen=True)
@@ -136,6 +156,7 @@ def plan_launch(
     if unknown:
         raise LaunchError(f"unsupported flag {unknown[0]}: only -m/--multirun is understood here")
     overrides = [a for a in arguments if not a.startswith("-")]
+    refuse_keyless(overrides, label)
     with hydra_config_loader(configs) as loader:
         try:
             parsed = OverridesParser.create(config_loader=loader).parse_overrides(overrides)
@@ -146,7 +167,7 @@ def plan_launch(
             )
             mode = master.hydra.mode
         except (HydraException, OmegaConfBaseException, OSError) as error:
-            raise LaunchError(f"{label}: {type(error).__name__}: {error}") from error
+            raise _refusal(error, label, config_name, overrides, loader) from error
         # Hydra's rule (hydra._internal.utils._run_app): -m forces a multirun; otherwise the config's mode.
         multirun = bool(flags) or mode == _run_mode("MULTIRUN")
         if not multirun:
@@ -163,7 +184,8 @@ def plan_launch(
             sweep_parsed = OverridesParser.create(config_loader=loader).parse_overrides(lines)
             batches = BasicSweeper.split_arguments(sweep_parsed, max_batch_size=None)
         except (HydraException, OmegaConfBaseException) as error:
-            raise LaunchError(f"{label}: the sweep cannot be expanded: {type(error).__name__}: {error}") from error
+            raise LaunchError(f"{label}: the sweep cannot be expanded: {type(error).__name__}: {error}", label) from error
+        _check_sweep(loader, config_name, label, [*hydra_overrides], [list(job) for batch in batches for job in batch])
     swept_keys = {o.get_key_element() for o in sweep_parsed if o.is_sweep_override()}
     jobs = tuple(
         Job(
@@ -177,8 +199,56 @@ def plan_launch(
         for job in batch
     )
     if not jobs:
-        raise LaunchError(f"{label}: the sweep has no jobs (a sweep over an empty list or range)")
+        raise LaunchError(f"{label}: the sweep has no jobs (a sweep over an empty list or range)", label)
     return LaunchPlan(label, True, jobs)
+
+
+def refuse_keyless(overrides: Sequence[str], label: str) -> None:
+    """Refuse ``=0.1`` (no key): Hydra's parser takes it, then fails with a ValueError deep in composition."""
+    for line in overrides:
+        if "=" in line and not line.partition("=")[0].lstrip("+~").strip():
+            message = f"the override {line!r} names no key: write KEY=VALUE"
+            raise LaunchError(f"{label}: {message}" if label else message, label)
+
+
+def _check_sweep(loader, config_name: str, label: str, hydra_overrides: list[str], jobs: list[list[str]]) -> None:
+    """Refuse a sweep whose jobs name a config option that does not exist, or whose first job Hydra rejects.
+
+    Hydra composes a sweep's jobs only as it launches them, so a misspelt option
+    at any position, or a misspelt key, would fail the launch only then.
+    """
+    from hydra.errors import HydraException, MissingConfigException
+    from omegaconf.errors import OmegaConfBaseException
+
+    for line in dict.fromkeys(line for job in jobs for line in job):
+        key, _, value = line.partition("=")
+        group = key.lstrip("+~").partition("@")[0]
+        if not _OPTION.fullmatch(value) or value == "null" or not loader.repository.group_exists(group):
+            continue
+        if not loader.repository.config_exists(f"{group}/{value}"):
+            missing = MissingConfigException(f"In '{config_name}': Could not find '{group}/{value}'", f"{group}/{value}")
+            raise LaunchError(f"{label}: MissingConfigException: {missing}", label) from missing
+    if not jobs:
+        return
+    try:
+        loader.load_configuration(config_name=config_name, overrides=[*hydra_overrides, *jobs[0]], run_mode=_run_mode("RUN"))
+    except (HydraException, OmegaConfBaseException) as error:
+        raise _refusal(error, label, config_name, [*hydra_overrides, *jobs[0]], loader) from error
+
+
+def _refusal(error: Exception, label: str, config_name: str, overrides: list[str], loader) -> LaunchError:
+    """Hydra's refusal as a LaunchError; an override of a key the config lacks names the key to use instead."""
+    from tmgg.config_keys import explain_refusal
+
+    def compose(rest: list[str]):
+        return loader.load_configuration(
+            config_name=config_name, overrides=rest, run_mode=_run_mode("MULTIRUN"), validate_sweep_overrides=False
+        )
+
+    explained = explain_refusal(error, config_name, overrides, compose)
+    if explained is None:
+        return LaunchError(f"{label}: {type(error).__name__}: {error}", label)
+    return LaunchError(f"{label}: {explained}", label)
 
 
 def _run_mode(name: str):

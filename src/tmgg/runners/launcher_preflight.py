@@ -96,23 +96,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     The answer depends on the cluster as it is now, so this runs outside Bazel's
     cache and sandbox (``tools/tmgg preflight`` runs it after the cached job checks).
     """
-    from tmgg.paths import config_dir
+    from tmgg.paths import ConfigDirNotFound, config_dir
     from tmgg.runners import runner_arguments, runner_label
+    from tmgg.runners.error_report import EXPECTED_ERRORS, one_line_any
     from tmgg.runners.launch_plan import plan_launch
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:
-        print("usage: launcher_preflight RUNNER [OVERRIDES...] [-m]", file=sys.stderr)
-        return 2
-    configs = config_dir()
-    label = runner_label(arguments[0], configs)
-    config_name, fixed = runner_arguments(label, configs)
-    rest = arguments[1:]
-    plan = plan_launch(config_name, [*fixed, *rest], label)
-    if not plan.multirun:
+        return _refuse("usage: launcher_preflight RUNNER [OVERRIDES...] [-m]")
+    if arguments[0] in ("-h", "--help"):
+        print(__doc__.strip())
         return 0
-    with plan.jobs[0].config() as cfg:
-        findings = check_slurm_request(cfg.hydra.launcher)
+    try:
+        configs = config_dir()
+        label = runner_label(arguments[0], configs)
+        config_name, fixed = runner_arguments(label, configs)
+    except (ConfigDirNotFound, AttributeError) as error:
+        return _refuse(f"unknown runner {arguments[0]!r}: {error}")
+    rest = arguments[1:]
+    try:
+        plan = plan_launch(config_name, [*fixed, *rest], label)
+        if not plan.multirun:
+            return 0
+        with plan.jobs[0].config() as cfg:
+            findings = check_slurm_request(cfg.hydra.launcher)
+    except (ValueError, *EXPECTED_ERRORS) as error:  # ValueError: a LaunchError, or a launcher value int() refuses
+        return _refuse(one_line_any(error))
     for finding in findings:
         print(finding.line(), flush=True)
     line, status = summary(findings)
@@ -130,6 +139,12 @@ def summary(findings: Sequence[LauncherFinding]) -> tuple[str, int]:
     counts += f", {failed} failed" if failed else ""
     counts += f", {unchecked} not checked" if unchecked else ""
     return f"preflight: the SLURM request: {counts} (exit {status})", status
+
+
+def _refuse(message: str) -> int:
+    """Bad input: one line on stderr, exit 2."""
+    print(f"launcher_preflight: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

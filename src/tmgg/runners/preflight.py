@@ -96,10 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check_launcher(plan) -> int:
     """Print the launcher's findings (SLURM's partition, time, GPUs); the number that failed or were not checked."""
+    from tmgg.runners.error_report import EXPECTED_ERRORS, one_line_any
     from tmgg.runners.launcher_preflight import check_slurm_request
 
-    with plan.jobs[0].config() as cfg:
-        findings = check_slurm_request(cfg.hydra.launcher)
+    try:
+        with plan.jobs[0].config() as cfg:
+            findings = check_slurm_request(cfg.hydra.launcher)
+    except (ValueError, *EXPECTED_ERRORS) as error:  # ValueError: a launcher value int() refuses
+        print(f"FAIL  the launcher of {plan.jobs[0].id}: {one_line_any(error)}", flush=True)
+        return 1
     for finding in findings:
         print(finding.line(), flush=True)
     return sum(finding.verdict in ("FAIL", "skip") for finding in findings)

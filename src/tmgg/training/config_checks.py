@@ -85,8 +85,7 @@ def _check_node(node: DictConfig, prefix: str) -> None:
         if parameter is None:
             if takes_kwargs:
                 continue
-            accepted = ", ".join(name for name, p in parameters.items() if p.kind in _NAMED_KINDS)
-            raise ConfigError(f"{prefix}{key} is not an argument of {target_name} (it takes: {accepted})")
+            raise ConfigError(_unknown_argument(node, prefix, key, target_name, parameters))
         if OmegaConf.is_missing(node, key):
             continue
         value = node[key]
@@ -98,6 +97,18 @@ def _check_node(node: DictConfig, prefix: str) -> None:
             raise ConfigError(
                 f"{prefix}{key}={value!r} has the wrong type: {target_name} expects {_describe(parameter.annotation)}"
             )
+
+
+def _unknown_argument(node: DictConfig, prefix: str, key: str, target_name: str, parameters: dict) -> str:
+    """``model.num_layers is not an argument of ...; did you mean model.net.num_layers?`` (+key put it there)."""
+    from tmgg.config_keys import config_paths, nearest_keys
+
+    head = f"{prefix}{key} is not an argument of {target_name}"
+    close = nearest_keys(key, [path for path in config_paths(node) if path != key])
+    if close:
+        return f"{head}; did you mean {' or '.join(prefix + path for path in close)}?"
+    accepted = ", ".join(name for name, p in parameters.items() if p.kind in _NAMED_KINDS)
+    return f"{head} (it takes: {accepted})"
 
 
 def _parameters(target: Any) -> dict[str, inspect.Parameter] | None:
