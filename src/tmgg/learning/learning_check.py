@@ -72,11 +72,11 @@ def measure_learning(job: Job, scratch: Path, steps: int | None = None, curve_at
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    from tmgg.runners.job_check import _task, check_overrides
+    from tmgg.runners.job_check import check_overrides, task_config
 
     started = time.perf_counter()
     with job.config(check_overrides(scratch)) as full:
-        cfg = _task(full)
+        cfg = task_config(full)
         settings = settings_for(OmegaConf.select(full, "hydra.runtime.choices.model"))
     torch.manual_seed(SEED)
     module = instantiate(cfg.model)

@@ -72,10 +72,10 @@ def check_resolves_as_launched(job: Job) -> None:
     from tmgg.training.config_checks import check_targets
 
     with job.config() as cfg, declared_environment_only():
-        OmegaConf.to_container(_task(cfg), resolve=True, throw_on_missing=True)
+        OmegaConf.to_container(task_config(cfg), resolve=True, throw_on_missing=True)
         # Types as launched: the check's own overrides (TINY_DATA) would hide the user's values.
-        check_plain_keys(_task(cfg))
-        check_targets(_task(cfg))
+        check_plain_keys(task_config(cfg))
+        check_targets(task_config(cfg))
         for key in ("hydra.run.dir", "hydra.sweep.dir"):
             OmegaConf.select(cfg, key, throw_on_missing=True)
 
@@ -113,7 +113,7 @@ def check_builds(job: Job, scratch: Path, accelerator: str = "cpu") -> None:
     from tmgg.training.train import group_nodes
 
     with job.config(check_overrides(scratch, accelerator)) as full:
-        cfg = _task(full)
+        cfg = task_config(full)
         check_plain_keys(cfg)
         missing = [key for key in REQUIRED_KEYS if key not in cfg]
         _require(not missing, f"the config lacks the required keys {missing}")
@@ -161,7 +161,7 @@ def check_trains(job: Job, scratch: Path, steps: int) -> None:
         "trainer.enable_model_summary=false",
     )
     with job.config((*check_overrides(scratch), *quick)) as full:
-        train(_task(full))
+        train(task_config(full))
 
 
 def _check_logger(node: Any, scratch: Path) -> Any:
@@ -198,7 +198,7 @@ def _offline_trackers(scratch: Path) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _task(cfg: Any) -> Any:
+def task_config(cfg: Any) -> Any:
     """The job's config without Hydra's own node, as Hydra's ``run_job`` hands it to the task function."""
     import copy
 
