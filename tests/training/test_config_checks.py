@@ -100,3 +100,10 @@ def test_appended_key_that_lives_one_level_down_names_it() -> None:
     )
     with pytest.raises(ConfigError, match=r"model\.num_encoder_layers is not an argument .*; did you mean model\.net\.num_encoder_layers\?$"):
         check_targets(cfg)
+
+
+def test_a_list_for_a_scalar_argument_names_the_key() -> None:
+    # Found by the entry-point fuzzer: trainer.max_steps=[1,2] reached Lightning, which failed with a bare TypeError.
+    cfg = OmegaConf.create({"trainer": {"_target_": "pytorch_lightning.Trainer", "max_steps": [1, 2]}})
+    with pytest.raises(ConfigError, match=r"trainer\.max_steps=\[1, 2\] has the wrong type: .*expects int"):
+        check_targets(cfg)

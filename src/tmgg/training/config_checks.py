@@ -90,6 +90,11 @@ def _check_node(node: DictConfig, prefix: str) -> None:
             continue
         value = node[key]
         if isinstance(value, (DictConfig, ListConfig)):
+            if _scalar_only(parameter.annotation):
+                shown = OmegaConf.to_container(value, resolve=False)
+                raise ConfigError(
+                    f"{prefix}{key}={shown!r} has the wrong type: {target_name} expects {_describe(parameter.annotation)}"
+                )
             continue
         if value is None and parameter.default is None:
             continue
@@ -149,6 +154,18 @@ def _accepts(annotation: Any, value: Any) -> bool | None:
     if inspect.isclass(container) and container.__module__ == "collections.abc":
         return False
     return None
+
+
+def _scalar_only(annotation: Any) -> bool:
+    """Whether an annotation admits only scalars (``int``, ``float | None``, a Literal): no list or dict fits it."""
+    if annotation in (int, float, bool, str, type(None), None):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return True
+    if origin in (Union, types.UnionType):
+        return all(_scalar_only(member) for member in typing.get_args(annotation))
+    return False
 
 
 def _describe(annotation: Any) -> str:

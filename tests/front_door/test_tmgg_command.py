@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from runfiles import Runfiles
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 _RUNFILES = Runfiles.Create()
 ROOT = Path(_RUNFILES.Rlocation("tmgg/pyproject.toml")).parent if _RUNFILES else Path(__file__).resolve().parents[2]
