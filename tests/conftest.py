@@ -36,7 +36,7 @@ NO_TORCH = (
 MARKERS = {
     "unit": "fast tests of one module (models, data, noise, training, tools)",
     "integration": "runs real configs or runners end to end",
-    "slow": "runs a runner as a subprocess (seconds each)",
+    "slow": "seconds to minutes a case: a runner as a subprocess, or the entry-point fuzzer's hundred command lines",
     "config": "composes and instantiates one Hydra config",
     "runner": "runs one CLI runner for two training steps",
     "sweep": "composes and instantiates one job of a runner's Hydra sweep",

@@ -45,7 +45,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from tmgg.runners import console_scripts, make_runner, preflight, runner_arguments, runner_label  # noqa: E402
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("TMGG_FUZZ_EXAMPLES", "100"))
 KINDS = (
