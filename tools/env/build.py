@@ -188,18 +188,23 @@ def variant_sources(sources: dict[str, list[str]], variant: str) -> dict[str, li
     return dict(sources)
 
 
-def pip_options(sources: dict[str, list[str]]) -> list[str]:
-    """pip's command-line options for `sources`, read from no configuration (`--isolated`)."""
-    options = ["--isolated"]
+def _source_options(sources: dict[str, list[str]]) -> list[str]:
+    """The options pip and uv share for pip's `sources`: find-links, then no index or the indexes."""
+    options: list[str] = []
     for folder in sources.get("find-links", []):
         options += ["--find-links", folder]
     if sources.get("no-index", ["false"])[0].lower() in ("1", "true", "yes", "on"):
-        options.append("--no-index")
-    else:
-        for url in sources.get("index-url", [])[:1]:
-            options += ["--index-url", url]
-        for url in sources.get("extra-index-url", []):
-            options += ["--extra-index-url", url]
+        return [*options, "--no-index"]
+    for url in sources.get("index-url", [])[:1]:
+        options += ["--index-url", url]
+    for url in sources.get("extra-index-url", []):
+        options += ["--extra-index-url", url]
+    return options
+
+
+def pip_options(sources: dict[str, list[str]]) -> list[str]:
+    """pip's command-line options for `sources`, read from no configuration (`--isolated`)."""
+    options = ["--isolated", *_source_options(sources)]
     for cert in sources.get("cert", [])[:1]:
         options += ["--cert", cert]
     return options
@@ -207,22 +212,12 @@ def pip_options(sources: dict[str, list[str]]) -> list[str]:
 
 def uv_options(sources: dict[str, list[str]]) -> tuple[list[str], dict[str, str]]:
     """uv's command-line options and environment for pip's `sources`."""
-    options: list[str] = []
+    options = _source_options(sources)
     env: dict[str, str] = {}
-    for folder in sources.get("find-links", []):
-        options += ["--find-links", folder]
-    if sources.get("no-index", ["false"])[0].lower() in ("1", "true", "yes", "on"):
-        options.append("--no-index")
-    else:
-        for url in sources.get("index-url", [])[:1]:
-            options += ["--index-url", url]
-        extra = sources.get("extra-index-url", [])
-        for url in extra:
-            options += ["--extra-index-url", url]
-        if extra:
-            # pip takes each file from whichever index has it; uv's default stops at the first
-            # index that knows the package. The lock's hashes decide which file is acceptable.
-            options += ["--index-strategy", "unsafe-best-match"]
+    if "--extra-index-url" in options:
+        # pip takes each file from whichever index has it; uv's default stops at the first
+        # index that knows the package. The lock's hashes decide which file is acceptable.
+        options += ["--index-strategy", "unsafe-best-match"]
     if sources.get("cert"):
         env["SSL_CERT_FILE"] = sources["cert"][0]
     return options, env
