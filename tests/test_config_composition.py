@@ -20,7 +20,9 @@ Invariants checked for each config (tmgg.runners.job_check):
     the config resolves completely as the user launches it, before the test
     redirects any output: every interpolation, path (where Hydra writes
     included) and environment variable, with only the variables declared in
-    tmgg.runners.launch_env visible. Then, with tiny data and outputs under
+    tmgg.runners.launch_env visible; a GPU it asks for (trainer.accelerator,
+    the SLURM launcher's GPU keys) needs a CUDA build of torch in this
+    environment (tmgg.device). Then, with tiny data and outputs under
     tmp_path: the keys model, data, trainer and paths exist, model and data
     carry a `_target_`; every `_target_` takes the arguments it is given;
     instantiate gives a LightningModule, a LightningDataModule, the loggers
@@ -44,7 +46,7 @@ import pytest
 from tmgg.learning.learning_check import check_learns
 from tmgg.paths import config_dir
 from tmgg.runners.config_options import launch_labels, single_job
-from tmgg.runners.job_check import check_builds, check_resolves_as_launched
+from tmgg.runners.job_check import check_builds, check_gpu_request, check_resolves_as_launched
 from tmgg.runners.launch_plan import Job
 
 # CPU by default; TMGG_TEST_ACCELERATOR=gpu builds the Trainer for, and runs the forward pass on, a GPU.
@@ -62,6 +64,11 @@ def job(label: str) -> Job:
 @cases
 def test_config_resolves_as_launched(job: Job) -> None:
     check_resolves_as_launched(job)
+
+
+@cases
+def test_config_asks_for_no_gpu_this_environment_lacks(job: Job) -> None:
+    check_gpu_request(job)
 
 
 @cases
