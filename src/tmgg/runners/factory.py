@@ -131,6 +131,7 @@ def _refusal(config_name: str, arguments: Sequence[str]) -> str | None:
     own flags (``--cfg``, ``--help``, ...) are left to Hydra.
     """
     from tmgg.runners.error_report import describe_refusal
+    from tmgg.runners.job_check import task_config
     from tmgg.runners.launch_plan import MULTIRUN_FLAGS, LaunchError, plan_launch
     from tmgg.runners.plain_keys import check_plain_keys
     from tmgg.training.config_checks import check_targets
@@ -144,19 +145,10 @@ def _refusal(config_name: str, arguments: Sequence[str]) -> str | None:
     for job in plan.jobs:
         # Types as launched, before Hydra makes the run's folder: a refusal leaves nothing behind.
         with job.config() as cfg:
-            task = _without_hydra(cfg)
+            task = task_config(cfg)
             check_plain_keys(task)
             check_targets(task)
     return None
-
-
-def _without_hydra(cfg: DictConfig) -> DictConfig:
-    from omegaconf import open_dict, read_write
-
-    task = cfg.copy()
-    with read_write(task), open_dict(task):
-        task.pop("hydra", None)
-    return task
 
 
 def _explained(error: BaseException, config_name: str, arguments: Sequence[str]) -> str | None:

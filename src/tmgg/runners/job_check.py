@@ -72,10 +72,11 @@ def check_resolves_as_launched(job: Job) -> None:
     from tmgg.training.config_checks import check_targets
 
     with job.config() as cfg, declared_environment_only():
-        OmegaConf.to_container(task_config(cfg), resolve=True, throw_on_missing=True)
+        task = task_config(cfg)
+        OmegaConf.to_container(task, resolve=True, throw_on_missing=True)
         # Types as launched: the check's own overrides (TINY_DATA) would hide the user's values.
-        check_plain_keys(task_config(cfg))
-        check_targets(task_config(cfg))
+        check_plain_keys(task)
+        check_targets(task)
         for key in ("hydra.run.dir", "hydra.sweep.dir"):
             OmegaConf.select(cfg, key, throw_on_missing=True)
 
