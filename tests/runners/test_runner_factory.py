@@ -18,7 +18,7 @@ import pytest
 from hydra.core.global_hydra import GlobalHydra
 
 import tmgg.runners
-from tmgg.runners import STAGE_BASE_CONFIG, make_runner, runner_for
+from tmgg.runners import STAGE_BASE_CONFIG, factory, make_runner, runner_for
 from tmgg.runners.launch_plan import plan_launch
 
 pytestmark = pytest.mark.unit
@@ -93,3 +93,25 @@ def test_bad_override_exits_2_with_one_line(configs, tmp_path, monkeypatch, caps
     assert stderr == ["tmgg-toy: error: nonexistent is not a key of base_config_toy, nor of any config option"]
     assert os.getcwd() == str(configs), "under bazel run the runner works in the user's checkout"
     assert "HYDRA_FULL_ERROR" not in os.environ
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [(["value=5"], [5]), (["-m", "value=5,6"], [5, 6])],
+)
+def test_good_command_line_reaches_the_task_through_hydra_main(
+    configs, tmp_path, monkeypatch, overrides, expected
+) -> None:
+    # The refusal check composes the jobs itself; this is the path through hydra.main and its config name.
+    seen = []
+    monkeypatch.setattr(factory, "_task", lambda cfg: seen.append(cfg.value))
+    monkeypatch.setattr(
+        sys, "argv", ["tmgg-toy", *overrides, f"hydra.run.dir={tmp_path / 'run'}", f"hydra.sweep.dir={tmp_path / 'sweep'}"]
+    )
+    monkeypatch.chdir(tmp_path)
+    GlobalHydra.instance().clear()
+    try:
+        make_runner("base_config_toy")()
+    finally:
+        GlobalHydra.instance().clear()
+    assert seen == expected
