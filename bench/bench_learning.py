@@ -29,8 +29,8 @@ from omegaconf import OmegaConf
 from tmgg.learning.learning_check import measure_learning
 from tmgg.learning.learning_settings import BY_MODEL, MARGIN, STEPS, settings_for
 from tmgg.paths import config_dir
-from tmgg.runners.config_options import launch_labels, single_job, sweep_plan, uncovered_options
-from tmgg.runners.launch_plan import Job
+from tmgg.launch.config_options import launch_labels, single_job, sweep_plan, uncovered_options
+from tmgg.launch.launch_plan import Job
 
 
 def guarded_jobs() -> list[tuple[str, Job]]:

@@ -347,10 +347,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "base_config_digress": {
@@ -369,10 +369,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/digress:digress_graph_transformer",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "base_config_gnn": {
@@ -391,10 +391,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/gnn",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "base_config_hybrid": {
@@ -413,10 +413,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/hybrid:hybrid_gnn_transformer",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "base_config_spectral": {
@@ -435,10 +435,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "grid_search_base": {
@@ -457,10 +457,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "stage1_5_crossdata": {
@@ -480,10 +480,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:single_graph_data_module",
             "//src/tmgg/data/generators:ring_of_cliques_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "stage1_poc": {
@@ -503,10 +503,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "stage1_sanity": {
@@ -526,10 +526,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:single_graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/baselines:mlp_baseline",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "stage2_validation": {
@@ -550,10 +550,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:gaussian_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "stage3_diversity": {
@@ -573,10 +573,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "stage4_benchmarks": {
@@ -597,10 +597,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
     "stage5_full": {
@@ -621,10 +621,10 @@ CONFIG_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
     },
 }
@@ -646,10 +646,10 @@ SWEEP_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "jobs": 4,
         "sweep": "grid_search_base",
@@ -680,10 +680,10 @@ SWEEP_TARGETS = {
             "//src/tmgg/data/generators:ring_of_cliques_generator",
             "//src/tmgg/data/generators:sbm_generator",
             "//src/tmgg/data/generators:tree_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "jobs": 5,
         "sweep": "stage3_diversity",
@@ -708,12 +708,12 @@ SWEEP_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:filter_bank",
             "//src/tmgg/models/spectral:linear_pe",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "jobs": 6,
         "sweep": "stage4_benchmarks",
@@ -736,10 +736,10 @@ SWEEP_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "jobs": 3,
         "sweep": "stage5_full",
@@ -766,10 +766,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "options": [
             "grid_search_base:hydra/launcher=joblib",
@@ -794,10 +794,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "options": [
             "base_config_attention:logger=tensorboard",
@@ -829,13 +829,13 @@ OPTION_TARGETS = {
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data:single_graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/baselines:linear_baseline",
             "//src/tmgg/models/gnn:gnn_symmetric",
             "//src/tmgg/models/gnn:node_variant_gnn",
             "//src/tmgg/models/hybrid:hybrid_gnn_transformer",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "options": [
             "stage1_sanity:model=baselines/linear",
@@ -863,10 +863,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/spectral:spectral_self_attention",
             "//src/tmgg/noise:gaussian_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "options": ["stage2_validation:module/scheduler=step"],
     },
@@ -886,10 +886,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:rotation_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "options": ["base_config_attention:noise=rotation"],
     },
@@ -910,10 +910,10 @@ OPTION_TARGETS = {
         "deps": [
             "//src/tmgg/data:graph_data_module",
             "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
             "//src/tmgg/learning:learning_check",
             "//src/tmgg/models/attention:multi_head_attention_denoiser",
             "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:config_options",
         ],
         "options": ["base_config_attention:trainer=cpu"],
     },
@@ -963,6 +963,20 @@ UNIT_TARGETS = {
             "conftest.py",
             "device/test_device_guard.py",
             "device/test_gpu_request.py",
+        ],
+    },
+    "unit_launch": {
+        "configs": [],
+        "data": [],
+        "deps": [
+            "//src/tmgg/launch:launch_env",
+            "//src/tmgg/launch:launch_plan",
+        ],
+        "tests": [
+            "conftest.py",
+            "launch/test_launch_env.py",
+            "launch/test_launch_plan.py",
+            "launch/test_plain_keys.py",
         ],
     },
     "unit_learning": {
@@ -1047,22 +1061,54 @@ UNIT_TARGETS = {
             "noise/test_rotation_noise.py",
         ],
     },
+    "unit_preflight": {
+        "configs": [],
+        "data": [],
+        "deps": ["//src/tmgg/preflight:launch_preflight"],
+        "tests": [
+            "conftest.py",
+            "preflight/test_launch_preflight.py",
+            "preflight/test_slurm_preflight.py",
+        ],
+    },
+    "unit_report": {
+        "configs": [],
+        "data": [],
+        "deps": ["//src/tmgg/report:error_report"],
+        "tests": [
+            "conftest.py",
+            "report/test_error_report.py",
+        ],
+    },
     "unit_runners": {
         "configs": [],
         "data": [],
-        "deps": ["//src/tmgg/runners:preflight"],
+        "deps": ["//src/tmgg/runners:__init__"],
         "tests": [
             "conftest.py",
-            "runners/test_error_report.py",
-            "runners/test_launch_env.py",
-            "runners/test_launch_plan.py",
-            "runners/test_launcher_preflight.py",
-            "runners/test_plain_keys.py",
-            "runners/test_preflight.py",
             "runners/test_runner_factory.py",
-            "runners/test_slurm_cluster.py",
-            "runners/test_sweep_job.py",
-            "runners/test_sweep_summary.py",
+        ],
+    },
+    "unit_slurm": {
+        "configs": [],
+        "data": [],
+        "deps": ["//src/tmgg/slurm:slurm_cluster"],
+        "tests": [
+            "conftest.py",
+            "slurm/test_slurm_cluster.py",
+        ],
+    },
+    "unit_sweep": {
+        "configs": [],
+        "data": [],
+        "deps": [
+            "//src/tmgg/sweep:sweep_job",
+            "//src/tmgg/sweep:sweep_summary",
+        ],
+        "tests": [
+            "conftest.py",
+            "sweep/test_sweep_job.py",
+            "sweep/test_sweep_summary.py",
         ],
     },
     "unit_tmgg": {
@@ -1154,6 +1200,7 @@ GENERATED_BUILD_FILES = [
     "//src/tmgg/data:BUILD.bazel",
     "//src/tmgg/data/generators:BUILD.bazel",
     "//src/tmgg/device:BUILD.bazel",
+    "//src/tmgg/launch:BUILD.bazel",
     "//src/tmgg/learning:BUILD.bazel",
     "//src/tmgg/linalg:BUILD.bazel",
     "//src/tmgg/models:BUILD.bazel",
@@ -1165,6 +1212,10 @@ GENERATED_BUILD_FILES = [
     "//src/tmgg/models/layers:BUILD.bazel",
     "//src/tmgg/models/spectral:BUILD.bazel",
     "//src/tmgg/noise:BUILD.bazel",
+    "//src/tmgg/preflight:BUILD.bazel",
+    "//src/tmgg/report:BUILD.bazel",
     "//src/tmgg/runners:BUILD.bazel",
+    "//src/tmgg/slurm:BUILD.bazel",
+    "//src/tmgg/sweep:BUILD.bazel",
     "//src/tmgg/training:BUILD.bazel",
 ]

@@ -16,11 +16,11 @@ Assumptions:
     - Under Bazel each target ships only its own config's files, so only its
       own case is collected; `--tmgg-case` selects it.
 
-Invariants checked for each config (tmgg.runners.job_check):
+Invariants checked for each config (tmgg.launch.job_check):
     the config resolves completely as the user launches it, before the test
     redirects any output: every interpolation, path (where Hydra writes
     included) and environment variable, with only the variables declared in
-    tmgg.runners.launch_env visible; a GPU it asks for (trainer.accelerator,
+    tmgg.launch.launch_env visible; a GPU it asks for (trainer.accelerator,
     the SLURM launcher's GPU keys) needs a CUDA build of torch in this
     environment (tmgg.device). Then, with tiny data and outputs under
     tmp_path: the keys model, data, trainer and paths exist, model and data
@@ -45,9 +45,9 @@ import pytest
 
 from tmgg.learning.learning_check import check_learns
 from tmgg.paths import config_dir
-from tmgg.runners.config_options import launch_labels, single_job
-from tmgg.runners.job_check import check_builds, check_gpu_request, check_resolves_as_launched
-from tmgg.runners.launch_plan import Job
+from tmgg.launch.config_options import launch_labels, single_job
+from tmgg.launch.job_check import check_builds, check_gpu_request, check_resolves_as_launched
+from tmgg.launch.launch_plan import Job
 
 # CPU by default; TMGG_TEST_ACCELERATOR=gpu builds the Trainer for, and runs the forward pass on, a GPU.
 ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")

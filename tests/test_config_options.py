@@ -7,7 +7,7 @@ Rationale:
 
 Assumptions:
     - An option is a config file that no runner's launch loads (neither its
-      single job nor any job of its sweep). tmgg.runners.config_options hosts
+      single job nor any job of its sweep). tmgg.launch.config_options hosts
       each in the launch whose defaults list chooses in the same group, closest
       to it, and names the case `<host>:<group>=<option>`.
     - Under Bazel each target passes its cases with `--tmgg-option=<id>`, so it
@@ -15,11 +15,11 @@ Assumptions:
     - The loggers run offline, writing under tmp_path (W&B in offline mode).
     - A launcher option (`hydra/launcher=joblib`, `submitit_local`,
       `submitit_slurm`) changes how a sweep's jobs run, not what a job builds:
-      it is checked within its host's sweep by tmgg.runners.launcher_check
+      it is checked within its host's sweep by tmgg.launch.launcher_check
       (every key of the plugin's schema, the right types, the launcher built),
       then the sweep's first job is checked like any other; nothing is submitted.
 
-Invariants: each option's job passes the checks of tmgg.runners.job_check
+Invariants: each option's job passes the checks of tmgg.launch.job_check
 and learns (marker `learns`, tmgg.learning.learning_check; a launcher
 option's job is its sweep's first job);
 every config file is loaded by some launch or hosted as an option, and a file
@@ -35,9 +35,9 @@ import pytest
 
 from tmgg.learning.learning_check import check_learns
 from tmgg.paths import config_dir
-from tmgg.runners.config_options import OptionCase, uncovered_options
-from tmgg.runners.job_check import check_job
-from tmgg.runners.launcher_check import check_launcher
+from tmgg.launch.config_options import OptionCase, uncovered_options
+from tmgg.launch.job_check import check_job
+from tmgg.launch.launcher_check import check_launcher
 
 ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
 

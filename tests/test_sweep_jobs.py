@@ -11,11 +11,11 @@ Assumptions:
     - A runner is a top-level config or a stage (tmgg.runners.runner_arguments);
       it sweeps when Hydra's composition of its command line says multirun.
     - Jobs are expanded by Hydra's own override parser and BasicSweeper
-      (tmgg.runners.launch_plan), never by reading the YAML here.
+      (tmgg.launch.launch_plan), never by reading the YAML here.
     - Under Bazel each target ships one runner's configs and passes
       `--tmgg-sweep=<runner config>`, so only that sweep is expanded.
 
-Invariants checked for each job (tmgg.runners.job_check): the job's config
+Invariants checked for each job (tmgg.launch.job_check): the job's config
 resolves as the user launches it, before any test override; built with tiny
 data and outputs under tmp_path, its module, data, loggers, trainer and
 optimizer build, the model fits the data, and one forward pass keeps the
@@ -33,9 +33,9 @@ import pytest
 
 from tmgg.learning.learning_check import check_learns
 from tmgg.paths import config_dir
-from tmgg.runners.config_options import launch_labels, sweep_plan
-from tmgg.runners.job_check import check_job
-from tmgg.runners.launch_plan import Job
+from tmgg.launch.config_options import launch_labels, sweep_plan
+from tmgg.launch.job_check import check_job
+from tmgg.launch.launch_plan import Job
 
 ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from tmgg.paths import config_dir
-from tmgg.runners.slurm_cluster import SlurmCluster
+from tmgg.slurm.slurm_cluster import SlurmCluster
 
 pytestmark = [pytest.mark.slurm, pytest.mark.integration, pytest.mark.slow]
 

@@ -18,7 +18,9 @@ import sys
 import pytest
 from hydra.core.global_hydra import GlobalHydra
 
-from tmgg.runners import launcher_preflight, make_runner, preflight
+from tmgg.preflight import launch_preflight as preflight
+from tmgg.preflight import slurm_preflight as launcher_preflight
+from tmgg.runners import make_runner
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ group option) and breaks them the ways people do: a misspelt key, group or
 option (at any position of a sweep, the first job included), a key moved one
 level up or down (as the original tmgg's keys are), a value of the wrong type
 for a leaf, an out-of-range value, malformed sweep syntax, an unknown runner.
-Each is run through ``tmgg.runners.preflight.main`` in-process, and the
+Each is run through ``tmgg.preflight.launch_preflight.main`` in-process, and the
 mutations refused while composing also through the runner itself
 (``make_runner``), which must refuse them before it trains.
 
@@ -43,7 +43,9 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, Phase, event, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from tmgg.runners import console_scripts, make_runner, preflight, runner_arguments, runner_label  # noqa: E402
+from tmgg.launch.runner_names import console_scripts, runner_arguments, runner_label  # noqa: E402
+from tmgg.preflight import launch_preflight as preflight  # noqa: E402
+from tmgg.runners import make_runner  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -104,7 +106,7 @@ def tree(script: str) -> Tree:
     """The runner's single job, composed once; its leaves are what the fuzzer overrides."""
     from omegaconf import DictConfig, ListConfig
 
-    from tmgg.runners.config_options import single_job, sweep_plan
+    from tmgg.launch.config_options import single_job, sweep_plan
 
     label = runner_label(script, configs_dir())
     leaves: list[tuple[str, object]] = []

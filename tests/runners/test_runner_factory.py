@@ -19,7 +19,7 @@ from hydra.core.global_hydra import GlobalHydra
 
 import tmgg.runners
 from tmgg.runners import STAGE_BASE_CONFIG, factory, make_runner, runner_for
-from tmgg.runners.launch_plan import plan_launch
+from tmgg.launch.launch_plan import plan_launch
 
 pytestmark = pytest.mark.unit
 

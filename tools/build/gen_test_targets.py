@@ -352,7 +352,7 @@ def target_loads(graph: ImportGraph, targets: set[str]) -> set[tuple[str, str]]:
 
 
 def declared_runners(workspace: Workspace) -> dict[str, str]:
-    from tmgg.runners import console_scripts
+    from tmgg.launch.runner_names import console_scripts
 
     return console_scripts(workspace.root / "pyproject.toml")
 
@@ -462,7 +462,7 @@ def generate(workspace: Workspace) -> dict[str, dict]:
     config_test_loads = graph.test_file_loads(workspace.root / CONFIG_TEST)
     runner_test_loads = graph.test_file_loads(workspace.root / RUNNER_TEST)
 
-    from tmgg.runners.config_options import launch_labels, single_job
+    from tmgg.launch.config_options import launch_labels, single_job
 
     configs, targets_of = {}, {}
     # Each base and stage config as its runner launches it with sweep=false.
@@ -519,7 +519,7 @@ def _jobs_inputs(graph: ImportGraph, compositions: Compositions, jobs, test_load
 
 def sweep_targets(workspace: Workspace, graph: ImportGraph, compositions: Compositions) -> dict[str, dict]:
     """One target per runner config whose launch is a Hydra sweep, checking each of its jobs."""
-    from tmgg.runners.config_options import launch_labels, sweep_plan
+    from tmgg.launch.config_options import launch_labels, sweep_plan
 
     test_loads = graph.test_file_loads(workspace.root / SWEEP_TEST)
     targets = {}
@@ -533,7 +533,7 @@ def sweep_targets(workspace: Workspace, graph: ImportGraph, compositions: Compos
 
 def option_targets(workspace: Workspace, graph: ImportGraph, compositions: Compositions) -> dict[str, dict]:
     """One target per config group whose options no launch loads, checking each option."""
-    from tmgg.runners.config_options import uncovered_options
+    from tmgg.launch.config_options import uncovered_options
 
     cases, unplaceable = uncovered_options(workspace.configs)
     if unplaceable:

@@ -66,7 +66,7 @@ class Fault:
 FAULTS = (
     Fault(
         name="import error in a runner module",
-        path="src/tmgg/runners/error_report.py",
+        path="src/tmgg/report/error_report.py",
         old="import difflib\n",
         new="import difflib\nimport tmgg_drill_missing_module\n",
         culprit=r"No module named 'tmgg_drill_missing_module'",

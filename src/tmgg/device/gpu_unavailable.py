@@ -8,6 +8,6 @@ GPU_FIX = "use the GPU environment (`tools/tmgg run --gpu ...` with Bazel, `uv r
 class GpuUnavailable(RuntimeError):
     """A GPU was asked for (by the config or the host) and torch here cannot use one.
 
-    Runners report it like a config error (tmgg.runners.error_report.EXPECTED_ERRORS):
+    Runners report it like a config error (tmgg.report.error_report.EXPECTED_ERRORS):
     one line, exit status 2, no results.
     """

@@ -1,7 +1,7 @@
 """Does a job learn? Its own module, trained a few steps on one fixed tiny batch on the CPU.
 
 The job's config is composed with the config checks' tiny data and output
-overrides (:func:`tmgg.runners.job_check.check_overrides`), and its own
+overrides (:func:`tmgg.launch.job_check.check_overrides`), and its own
 LightningModule does the work: ``configure_optimizers()`` gives the optimizer
 and scheduler its config names, ``training_step`` gives the loss, and the
 trainer config's ``gradient_clip_val`` is applied as Lightning would. Then:
@@ -29,7 +29,7 @@ from typing import Any
 
 from tmgg.learning.learning_report import LearningReport
 from tmgg.learning.learning_settings import MARGIN, MIN_CHANGE, settings_for
-from tmgg.runners.launch_plan import Job
+from tmgg.launch.launch_plan import Job
 
 SEED = 0
 
@@ -38,7 +38,7 @@ def check_learns(job: Job, scratch: Path) -> LearningReport:
     """Train ``job``'s module on one fixed batch for its model's steps; raise unless it learns.
 
     Args:
-        job: one job of a :class:`~tmgg.runners.launch_plan.LaunchPlan`.
+        job: one job of a :class:`~tmgg.launch.launch_plan.LaunchPlan`.
         scratch: an empty folder for anything the job's config writes.
 
     Returns:
@@ -72,7 +72,7 @@ def measure_learning(job: Job, scratch: Path, steps: int | None = None, curve_at
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    from tmgg.runners.job_check import check_overrides, task_config
+    from tmgg.launch.job_check import check_overrides, task_config
 
     started = time.perf_counter()
     with job.config(check_overrides(scratch)) as full:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tmgg.runners.reported_error import ReportedError
+from tmgg.report.reported_error import ReportedError
 
 if TYPE_CHECKING:
     from omegaconf import DictConfig
@@ -32,7 +32,7 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
     exit status 2; an interrupt ends it with status 130. Neither leaves a
     ``results.json``. ``HYDRA_FULL_ERROR=1`` shows the traceback instead.
 
-    In a multirun each job runs through :func:`tmgg.runners.sweep_job.run_sweep_job`
+    In a multirun each job runs through :func:`tmgg.sweep.sweep_job.run_sweep_job`
     (skipped when its results are already complete; a failure fails that job
     only), and the run ends with one line per job. When a job failed, the
     runner exits 2 for an error a user can cause and 1 for any other (a job
@@ -49,8 +49,8 @@ def make_runner(config_name: str, overrides: Sequence[str] = ()) -> Callable[[],
 
     def run() -> None:
         # Imported before Hydra sets up logging, so Lightning keeps its own plain console handler.
-        from tmgg.runners.error_report import EXPECTED_ERRORS, one_line, one_line_any
-        from tmgg.runners.sweep_job import JobFailed
+        from tmgg.report.error_report import EXPECTED_ERRORS, one_line, one_line_any
+        from tmgg.sweep.sweep_job import JobFailed
 
         program = Path(sys.argv[0]).name or config_name
         workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY")
@@ -101,8 +101,8 @@ def _task(cfg: DictConfig) -> str | None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    from tmgg.runners.error_report import EXPECTED_ERRORS
-    from tmgg.runners.plain_keys import PlainKeyError, check_plain_keys
+    from tmgg.report.error_report import EXPECTED_ERRORS
+    from tmgg.launch.plain_keys import PlainKeyError, check_plain_keys
     from tmgg.training import format_summary, train
     from tmgg.training.train import RESULTS_FILE
 
@@ -111,7 +111,7 @@ def _task(cfg: DictConfig) -> str | None:
     except PlainKeyError as error:
         raise ReportedError(error) from error
     if HydraConfig.get().mode == RunMode.MULTIRUN:
-        from tmgg.runners.sweep_job import run_sweep_job
+        from tmgg.sweep.sweep_job import run_sweep_job
 
         return run_sweep_job(cfg)
     try:
@@ -130,10 +130,10 @@ def _refusal(config_name: str, arguments: Sequence[str]) -> str | None:
     option in the third job would fail only after two jobs had trained. Hydra's
     own flags (``--cfg``, ``--help``, ...) are left to Hydra.
     """
-    from tmgg.runners.error_report import describe_refusal
-    from tmgg.runners.job_check import task_config
-    from tmgg.runners.launch_plan import MULTIRUN_FLAGS, LaunchError, plan_launch
-    from tmgg.runners.plain_keys import check_plain_keys
+    from tmgg.report.error_report import describe_refusal
+    from tmgg.launch.job_check import task_config
+    from tmgg.launch.launch_plan import MULTIRUN_FLAGS, LaunchError, plan_launch
+    from tmgg.launch.plain_keys import check_plain_keys
     from tmgg.training.config_checks import check_targets
 
     if any(argument.startswith("-") and argument not in MULTIRUN_FLAGS for argument in arguments):
@@ -154,7 +154,7 @@ def _refusal(config_name: str, arguments: Sequence[str]) -> str | None:
 def _explained(error: BaseException, config_name: str, arguments: Sequence[str]) -> str | None:
     """For an override of a key the config lacks, the line naming the key to use instead; else None."""
     from tmgg.config_keys import explain_refusal
-    from tmgg.runners.launch_plan import hydra_config_loader
+    from tmgg.launch.launch_plan import hydra_config_loader
 
     def compose(rest: list[str]):
         from hydra.types import RunMode
@@ -169,7 +169,7 @@ def _explained(error: BaseException, config_name: str, arguments: Sequence[str])
 
 def _print_sweep_summary() -> bool:
     """Print the summary of a multirun that ended early; whether there was one."""
-    from tmgg.runners.sweep_callback import last_summary
+    from tmgg.sweep.sweep_callback import last_summary
 
     summary = last_summary()
     if summary is None:
@@ -182,7 +182,7 @@ def _hydra_main(config_name: str) -> Callable[[], None]:
     import hydra
 
     from tmgg.paths import config_dir
-    from tmgg.runners.launch_plan import register_run_mode_resolver
+    from tmgg.launch.launch_plan import register_run_mode_resolver
 
     register_run_mode_resolver()
     return hydra.main(config_path=str(config_dir()), config_name=config_name, version_base="1.3")(_task)

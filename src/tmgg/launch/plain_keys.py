@@ -51,7 +51,7 @@ PLAIN_KEYS = {
     "stage": PlainKey(str, nullable=True),
     "sweep": PlainKey(bool),
     "torch_threads": PlainKey(int, nullable=True, minimum=1),
-    "rerun": PlainKey(bool),  # set only with +rerun=true (tmgg.runners.sweep_job)
+    "rerun": PlainKey(bool),  # set only with +rerun=true (tmgg.sweep.sweep_job)
 }
 
 

@@ -6,7 +6,7 @@ now. Relaunching a sweep into the same folder (a fixed ``paths.output_dir``)
 therefore skips every finished job and reruns the rest: jobs that failed, were
 killed mid-run, or whose config changed. ``+rerun=true`` reruns every job.
 
-Each job records its state in ``job_status.json`` (tmgg.runners.job_status)
+Each job records its state in ``job_status.json`` (tmgg.sweep.job_status)
 for the sweep's summary. An error a user can cause fails this job only, as an
 ordinary exception that Hydra's launchers record, so the other jobs still run.
 """
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tmgg.runners.job_status import DONE, FAILED, RUNNING, SKIPPED, JobStatus
+from tmgg.sweep.job_status import DONE, FAILED, RUNNING, SKIPPED, JobStatus
 
 if TYPE_CHECKING:
     from omegaconf import DictConfig
@@ -47,7 +47,7 @@ def run_sweep_job(cfg: DictConfig) -> str:
     """
     from hydra.core.hydra_config import HydraConfig
 
-    from tmgg.runners.error_report import EXPECTED_ERRORS, one_line
+    from tmgg.report.error_report import EXPECTED_ERRORS, one_line
     from tmgg.training import train
 
     hydra = HydraConfig.get()

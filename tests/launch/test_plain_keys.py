@@ -12,8 +12,8 @@ mode resolver refuses a sweep flag that is not a bool.
 import pytest
 from omegaconf import OmegaConf
 
-from tmgg.runners.launch_plan import _run_mode_of
-from tmgg.runners.plain_keys import PlainKeyError, check_plain_key, check_plain_keys
+from tmgg.launch.launch_plan import _run_mode_of
+from tmgg.launch.plain_keys import PlainKeyError, check_plain_key, check_plain_keys
 
 pytestmark = pytest.mark.unit
 

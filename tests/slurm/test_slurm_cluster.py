@@ -1,4 +1,4 @@
-"""tmgg.runners.slurm_cluster reads what a SLURM cluster says about itself.
+"""tmgg.slurm.slurm_cluster reads what a SLURM cluster says about itself.
 
 Rationale: the runner refuses to submit when no controller answers, and
 preflight compares a launch's partition, time and GPUs with the cluster's; a
@@ -13,7 +13,7 @@ down controller is one line naming the host; SLURM's time formats in minutes.
 
 import pytest
 
-from tmgg.runners.slurm_cluster import SchedulerUnavailable, SlurmCluster, parse_minutes
+from tmgg.slurm.slurm_cluster import SchedulerUnavailable, SlurmCluster, parse_minutes
 
 pytestmark = pytest.mark.unit
 

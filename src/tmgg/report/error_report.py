@@ -10,9 +10,9 @@ from omegaconf.errors import OmegaConfBaseException
 
 from tmgg.device.gpu_unavailable import GpuUnavailable
 from tmgg.paths import ConfigDirNotFound, config_dir
-from tmgg.runners.launch_plan import LaunchError
-from tmgg.runners.plain_keys import PlainKeyError
-from tmgg.runners.slurm_cluster import SchedulerUnavailable
+from tmgg.launch.launch_plan import LaunchError
+from tmgg.launch.plain_keys import PlainKeyError
+from tmgg.slurm.slurm_cluster import SchedulerUnavailable
 from tmgg.training.errors import TmggError
 
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (

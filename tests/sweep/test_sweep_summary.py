@@ -1,4 +1,4 @@
-"""tmgg.runners.job_status and sweep_summary: what each job of a multirun did, and the summary of them.
+"""tmgg.sweep.job_status and sweep_summary: what each job of a multirun did, and the summary of them.
 
 Rationale: after a sweep the user reads the summary to know which jobs to
 look at; a killed job shown as done, or a job from an earlier launch shown as
@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from tmgg.runners.job_status import DONE, FAILED, RUNNING, SKIPPED, JobStatus
-from tmgg.runners.sweep_summary import SweepSummary
+from tmgg.sweep.job_status import DONE, FAILED, RUNNING, SKIPPED, JobStatus
+from tmgg.sweep.sweep_summary import SweepSummary
 
 pytestmark = pytest.mark.unit
 

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tmgg.runners.launch_plan import Job, LaunchPlan, hydra_config_loader, plan_launch
-from tmgg.runners.launcher_check import LAUNCHER_GROUP
+from tmgg.launch.launch_plan import Job, LaunchPlan, hydra_config_loader, plan_launch
+from tmgg.launch.launcher_check import LAUNCHER_GROUP
 
 SINGLE_RUN = "sweep=false"
 
@@ -43,7 +43,7 @@ def sweep_plan(label: str, configs: Path | None = None, extra: Iterable[str] = (
 
 
 def _runner_plan(label: str, arguments: list[str], configs: Path | None) -> LaunchPlan:
-    from tmgg.runners import runner_arguments
+    from tmgg.launch.runner_names import runner_arguments
 
     config_name, fixed = runner_arguments(label, configs)
     return plan_launch(config_name, [*fixed, *arguments], label, None if configs is None else str(configs))

@@ -1,4 +1,4 @@
-"""tmgg.runners.launch_env: configs are resolved with only the declared environment visible.
+"""tmgg.launch.launch_env: configs are resolved with only the declared environment visible.
 
 Rationale: a config that requires an environment variable fails on every
 machine without it; the launch checks must catch a new, undeclared one even on
@@ -13,7 +13,7 @@ import pytest
 from omegaconf import OmegaConf
 from omegaconf.errors import InterpolationResolutionError
 
-from tmgg.runners.launch_env import CHECK_VALUE, declared_environment_only
+from tmgg.launch.launch_env import CHECK_VALUE, declared_environment_only
 
 pytestmark = pytest.mark.unit
 

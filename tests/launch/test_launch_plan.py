@@ -1,4 +1,4 @@
-"""tmgg.runners.launch_plan expands a command line into jobs exactly as Hydra's multirun would.
+"""tmgg.launch.launch_plan expands a command line into jobs exactly as Hydra's multirun would.
 
 Rationale: sweep targets and preflight check the jobs this module lists; a job
 it invents or drops is a job the suite does not guard. The expectations below
@@ -13,7 +13,7 @@ bad input raises LaunchError naming the problem.
 
 import pytest
 
-from tmgg.runners.launch_plan import LaunchError, plan_launch
+from tmgg.launch.launch_plan import LaunchError, plan_launch
 
 pytestmark = pytest.mark.unit
 

@@ -14,7 +14,7 @@ Only Hydra and OmegaConf are imported: no torch.
 
 from __future__ import annotations
 
-from tmgg.runners.launch_plan import LaunchPlan
+from tmgg.launch.launch_plan import LaunchPlan
 
 LAUNCHER_GROUP = "hydra/launcher"
 

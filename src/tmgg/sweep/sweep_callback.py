@@ -15,8 +15,8 @@ from typing import Any
 
 from hydra.experimental.callback import Callback
 
-from tmgg.runners.reported_error import ReportedError
-from tmgg.runners.sweep_summary import SweepSummary
+from tmgg.report.reported_error import ReportedError
+from tmgg.sweep.sweep_summary import SweepSummary
 
 _started: dict[str, Any] = {}
 
@@ -25,7 +25,7 @@ class SweepCallback(Callback):
     """Hydra's hooks around a multirun; see the module docstring."""
 
     def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
-        from tmgg.runners.slurm_cluster import SchedulerUnavailable, SlurmCluster
+        from tmgg.slurm.slurm_cluster import SchedulerUnavailable, SlurmCluster
 
         launcher = str(config.hydra.launcher.get("_target_", ""))
         if launcher.endswith(".SlurmLauncher"):

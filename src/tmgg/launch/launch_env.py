@@ -46,7 +46,7 @@ def declared_environment_only(declared: Mapping[str, str] = REQUIRED_ENV_VARS) -
         if default is no_default:
             raise UndeclaredEnvironmentVariable(
                 f"the config reads ${{oc.env:{key}}} with no default, and {key} is not declared "
-                "in tmgg.runners.launch_env.REQUIRED_ENV_VARS"
+                "in tmgg.launch.launch_env.REQUIRED_ENV_VARS"
             )
         # As oc.env does: a default is a string, or None.
         return None if default is None else str(default)

@@ -1,4 +1,4 @@
-"""tmgg.runners.preflight: one line per job, a summary, and the exit status the README promises.
+"""tmgg.preflight.launch_preflight: one line per job, a summary, and the exit status the README promises.
 
 Rationale: users gate their GPU launches on this command's exit status.
 Assumptions: a throwaway configs folder whose jobs fail or pass the check
@@ -17,9 +17,9 @@ from a CPU build of torch fails, naming the setting.
 import pytest
 
 import tmgg.learning.learning_check
-import tmgg.runners.job_check
+import tmgg.launch.job_check
 from tmgg.learning.learning_report import DoesNotLearn
-from tmgg.runners.preflight import main
+from tmgg.preflight.launch_preflight import main
 
 pytestmark = pytest.mark.unit
 
@@ -40,7 +40,7 @@ def configs(tmp_path, monkeypatch):
         if "lr=0" in job.overrides:
             raise DoesNotLearn("does not learn: loss 0.693 -> 0.693 after 30 steps; model.optimizer.lr=0")
 
-    monkeypatch.setattr(tmgg.runners.job_check, "check_job", check)
+    monkeypatch.setattr(tmgg.launch.job_check, "check_job", check)
     monkeypatch.setattr(tmgg.learning.learning_check, "check_learns", learns)
     return root
 
@@ -94,7 +94,7 @@ def test_bad_input_exits_2_in_one_line(configs, capsys, argv, message) -> None:
 def test_a_gpu_asked_of_a_cpu_build_fails_the_job_naming_the_setting(configs, capsys, monkeypatch) -> None:
     from tmgg.device import cuda_support
 
-    monkeypatch.setattr(tmgg.runners.job_check, "check_job", lambda job, scratch, steps=0: tmgg.runners.job_check.check_gpu_request(job))
+    monkeypatch.setattr(tmgg.launch.job_check, "check_job", lambda job, scratch, steps=0: tmgg.launch.job_check.check_gpu_request(job))
     if cuda_support.cuda_build() is not None:
         pytest.skip("torch here is a CUDA build: it can give the GPU asked for")
     status, lines = run(capsys, "tmgg-toy", "-m", "+trainer.accelerator=cpu,gpu")
@@ -108,7 +108,7 @@ SLURM_TOY = "hydra:\n  mode: ${tmgg.run_mode:${sweep}}\n  launcher:\n    _target
 
 
 def test_a_slurm_launch_the_cluster_cannot_answer_is_not_checked_and_exits_1(configs, capsys, monkeypatch) -> None:
-    from tmgg.runners.slurm_cluster import SlurmCluster
+    from tmgg.slurm.slurm_cluster import SlurmCluster
 
     (configs / "base_config_toy.yaml").write_text("sweep: false\nbad: 0\n" + SLURM_TOY)
     monkeypatch.setattr(SlurmCluster, "controller", lambda self: None)

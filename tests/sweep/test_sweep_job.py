@@ -1,4 +1,4 @@
-"""tmgg.runners.sweep_job decides whether a job of a relaunched sweep is already done.
+"""tmgg.sweep.sweep_job decides whether a job of a relaunched sweep is already done.
 
 Rationale: a relaunch must skip exactly the jobs whose results are complete
 for the config they would run now; skipping a job whose results are half
@@ -16,7 +16,7 @@ import json
 import pytest
 from omegaconf import OmegaConf
 
-from tmgg.runners.sweep_job import results_complete
+from tmgg.sweep.sweep_job import results_complete
 
 pytestmark = pytest.mark.unit
 

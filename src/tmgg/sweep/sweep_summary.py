@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tmgg.runners.job_status import DONE, FAILED, RUNNING, SKIPPED, JobStatus
+from tmgg.sweep.job_status import DONE, FAILED, RUNNING, SKIPPED, JobStatus
 
 LABELS = {DONE: "done now", SKIPPED: "skipped, already done", FAILED: "failed"}
 

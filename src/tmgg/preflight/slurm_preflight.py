@@ -1,7 +1,7 @@
 """Preflight of a launch's SLURM request against the cluster: partition, time limit, GPUs per node.
 
 Usage:
-    python -m tmgg.runners.launcher_preflight RUNNER [OVERRIDES...] [-m]
+    python -m tmgg.preflight.slurm_preflight RUNNER [OVERRIDES...] [-m]
     bazel run //tools:slurm_preflight -- RUNNER [OVERRIDES...] [-m]   (tools/tmgg preflight runs it)
 
 When a multirun goes to ``hydra/launcher=submitit_slurm``, sbatch refuses a
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tmgg.runners.slurm_cluster import SlurmCluster
+from tmgg.slurm.slurm_cluster import SlurmCluster
 
 SLURM_LAUNCHER_SUFFIX = ".SlurmLauncher"
 
@@ -97,9 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache and sandbox (``tools/tmgg preflight`` runs it after the cached job checks).
     """
     from tmgg.paths import ConfigDirNotFound, config_dir
-    from tmgg.runners import runner_arguments, runner_label
-    from tmgg.runners.error_report import EXPECTED_ERRORS, one_line_any
-    from tmgg.runners.launch_plan import plan_launch
+    from tmgg.launch.runner_names import runner_arguments, runner_label
+    from tmgg.report.error_report import EXPECTED_ERRORS, one_line_any
+    from tmgg.launch.launch_plan import plan_launch
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MULTIRUN_FLAGS = ("-m", "--multirun")
 RUN_MODE_RESOLVER = "tmgg.run_mode"
 # Hydra 1.3 still validates configs/hydra/launcher/<name>.yaml against the plugin's ConfigStore node of
-# the same name, and warns on every run that it will stop; tmgg.runners.launcher_check does the same
+# the same name, and warns on every run that it will stop; tmgg.launch.launcher_check does the same
 # validation itself, so the warning tells the user nothing.
 # A config option as a sweep writes it: `spectral/filter_bank`, not a list or an interpolation.
 _OPTION = re.compile(r"[\w./-]+")
@@ -36,7 +36,7 @@ class LaunchError(ValueError):
     """A command line that launches nothing: Hydra rejects it, or its sweep has no jobs.
 
     When Hydra's error is the cause (``raise ... from error``), the message reads
-    ``<label>: <its type>: <its text>`` and :func:`tmgg.runners.error_report.one_line`
+    ``<label>: <its type>: <its text>`` and :func:`tmgg.report.error_report.one_line`
     describes the cause in one line instead of repeating its text.
     """
 
@@ -61,7 +61,7 @@ def register_run_mode_resolver() -> None:
 
 def _run_mode_of(sweep: object) -> str:
     """Hydra's mode for the ``sweep`` flag, which must be a bool: ``sweep=abc`` is refused, not taken as true."""
-    from tmgg.runners.plain_keys import check_plain_key
+    from tmgg.launch.plain_keys import check_plain_key
 
     check_plain_key("sweep", sweep)
     return "MULTIRUN" if sweep else "RUN"

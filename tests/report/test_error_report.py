@@ -11,7 +11,7 @@ import pytest
 from hydra.errors import InstantiationException, MissingConfigException
 from omegaconf.errors import InterpolationKeyError
 
-from tmgg.runners.error_report import one_line
+from tmgg.report.error_report import one_line
 from tmgg.training import ConfigError
 
 pytestmark = pytest.mark.unit

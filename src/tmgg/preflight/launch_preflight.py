@@ -1,13 +1,13 @@
 """Preflight of a user's own command line: every job it would launch, checked before it reaches a GPU.
 
 Usage:
-    python -m tmgg.runners.preflight RUNNER [OVERRIDES...] [-m|--multirun] [--steps N] [--learn] [--no-cluster]
+    python -m tmgg.preflight.launch_preflight RUNNER [OVERRIDES...] [-m|--multirun] [--steps N] [--learn] [--no-cluster]
     tools/tmgg preflight RUNNER [OVERRIDES...]      (the same, as a cached Bazel test)
 
 RUNNER is a console script (``tmgg-stage4``) or a runner config (``stage4_benchmarks``).
 The command line is composed exactly as the runner would compose it, a
 multirun is expanded into its jobs by Hydra's own sweeper, and each job is
-checked like a config target (tmgg.runners.job_check); ``--steps N`` also
+checked like a config target (tmgg.launch.job_check); ``--steps N`` also
 trains each job for N steps on the CPU; ``--learn`` also runs the learning
 check on each (tmgg.learning.learning_check: its loss on a fixed tiny batch
 must fall, every parameter get a gradient and move). A job that asks for a GPU
@@ -16,7 +16,7 @@ this environment's torch is the CPU build: it would train on the CPU or die.
 Prints one line per job, ``ok`` or the error in one line naming the key or
 file, then a summary ending ``(exit N)``. A multirun sent to SLURM
 (``hydra/launcher=submitit_slurm``) also has its partition, time limit and GPUs
-per node checked against the cluster (tmgg.runners.launcher_preflight); where
+per node checked against the cluster (tmgg.preflight.slurm_preflight); where
 no cluster answers they are reported as not checked, and the exit status is 1.
 ``--no-cluster`` leaves the cluster out (tools/tmgg asks it outside Bazel's
 sandbox, after the cached job checks).
@@ -61,9 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_intermixed_args(argv)
 
     from tmgg.paths import ConfigDirNotFound, config_dir
-    from tmgg.runners import runner_arguments, runner_label
-    from tmgg.runners.error_report import one_line
-    from tmgg.runners.launch_plan import LaunchError, plan_launch
+    from tmgg.launch.runner_names import runner_arguments, runner_label
+    from tmgg.report.error_report import one_line
+    from tmgg.launch.launch_plan import LaunchError, plan_launch
 
     try:
         configs = config_dir()
@@ -96,8 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check_launcher(plan) -> int:
     """Print the launcher's findings (SLURM's partition, time, GPUs); the number that failed or were not checked."""
-    from tmgg.runners.error_report import EXPECTED_ERRORS, one_line_any
-    from tmgg.runners.launcher_preflight import check_slurm_request
+    from tmgg.report.error_report import EXPECTED_ERRORS, one_line_any
+    from tmgg.preflight.slurm_preflight import check_slurm_request
 
     try:
         with plan.jobs[0].config() as cfg:
@@ -112,8 +112,8 @@ def _check_launcher(plan) -> int:
 
 def _check(job, scratch: Path, steps: int, learn: bool = False) -> bool:
     from tmgg.learning.learning_check import check_learns
-    from tmgg.runners.error_report import one_line
-    from tmgg.runners.job_check import check_job
+    from tmgg.report.error_report import one_line
+    from tmgg.launch.job_check import check_job
 
     started = time.perf_counter()
     try:

@@ -1,4 +1,4 @@
-"""tmgg.runners.launcher_preflight checks a SLURM launch's request against the cluster's answers.
+"""tmgg.preflight.slurm_preflight checks a SLURM launch's request against the cluster's answers.
 
 Rationale: a partition that does not exist, a time above the partition's
 MaxTime or more GPUs than a node has make sbatch refuse the job (or leave it
@@ -13,8 +13,8 @@ status 1; each limit exceeded is one FAIL naming the key.
 
 import pytest
 
-from tmgg.runners.launcher_preflight import LauncherFinding, check_slurm_request, summary
-from tmgg.runners.slurm_cluster import SlurmCluster
+from tmgg.preflight.slurm_preflight import LauncherFinding, check_slurm_request, summary
+from tmgg.slurm.slurm_cluster import SlurmCluster
 
 pytestmark = pytest.mark.unit
 

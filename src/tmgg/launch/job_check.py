@@ -5,7 +5,7 @@ A job is checked twice over:
 1. as the user launches it: the job's config, with none of the check's
    overrides, resolves completely (every interpolation, path and environment
    variable, with only the declared variables of
-   :mod:`tmgg.runners.launch_env` visible), including where Hydra would write;
+   :mod:`tmgg.launch.launch_env` visible), including where Hydra would write;
    a GPU it asks for (``trainer.accelerator``, the SLURM launcher's GPU keys)
    needs a CUDA build of torch in this environment;
 2. as a test may run it: outputs under ``scratch`` and tiny data; the required
@@ -27,9 +27,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tmgg.runners.launch_env import declared_environment_only
-from tmgg.runners.launch_plan import Job
-from tmgg.runners.plain_keys import check_plain_keys
+from tmgg.launch.launch_env import declared_environment_only
+from tmgg.launch.launch_plan import Job
+from tmgg.launch.plain_keys import check_plain_keys
 
 REQUIRED_KEYS = ("model", "data", "trainer", "paths")
 TINY_DATA = (
@@ -50,7 +50,7 @@ def check_job(job: Job, scratch: Path, accelerator: str = "cpu", steps: int = 0)
     """Check ``job`` as launched by a user, then build and run it forward under ``scratch``.
 
     Args:
-        job: one job of a :class:`~tmgg.runners.launch_plan.LaunchPlan`.
+        job: one job of a :class:`~tmgg.launch.launch_plan.LaunchPlan`.
         scratch: an empty folder; everything the check writes goes below it.
         accelerator: ``cpu``, or ``gpu`` to build the Trainer for and run the forward pass on a GPU.
         steps: when above 0, also train the job for this many steps.
