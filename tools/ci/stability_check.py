@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the whole suite three times uncached and check it is stable and hermetic.
+"""Run the whole suite uncached, isolated, and check it is stable and hermetic.
 
 In a fresh clone of HEAD it runs `bazel test --nocache_test_results //...`:
 
@@ -11,20 +11,29 @@ In a fresh clone of HEAD it runs `bazel test --nocache_test_results //...`:
    output tree then lives in that folder too; TMGG_VENV_CACHE keeps the
    shared Python environment, which cannot be rebuilt without a network).
 
-It then checks that every run passed, that all three gave the same result
+It then checks that every run passed, that all runs gave the same result
 for every test target and every test case (JUnit XML), and that the clone's
 files (ignored ones included, Bazel's bazel-* links aside) are byte for byte
 what they were before.
 
-Usage:
-    python3 -m tools.ci.stability_check [--keep]
+CI already runs the suite uncached once (its run 1, on an empty cache), so it
+shares that run rather than repeating it: `--record RUN1.json EVENTS` keeps run 1's
+target and case results (and fails if any came from a cache), and
+`--reference RUN1.json` compares run 3 alone, the strictest, against them. A
+difference there is narrowed down with `--runs 2` (network only).
 
-Needs root for `unshare -n`. Takes about three cold suites (10 minutes on 2 cores).
+Usage:
+    python3 -m tools.ci.stability_check [--keep] [--runs 1 2 3]
+    python3 -m tools.ci.stability_check --record RUN1.json bazel-events.json
+    python3 -m tools.ci.stability_check --reference RUN1.json
+
+Needs root for `unshare -n`. Each run costs one cold suite (about 6 minutes on 2 cores at 2c7fa4f+).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import fcntl
 import hashlib
 import os
@@ -117,6 +126,25 @@ def tree_digest(workspace: Path) -> dict[str, str]:
     return digests
 
 
+def uncached_results(events: Path, label: str) -> tuple[dict[str, str], dict[str, str]]:
+    """({target: status}, {case: outcome}) of a run's build events; every result must be a run, not a cache hit."""
+    results = bep_summary.test_results(events) if events.exists() else {}
+    if not results:
+        raise SystemExit(f"stability: {label}: no test results in {events}")
+    cached = [target for target, result in results.items() if bep_summary.is_cached(result)]
+    if cached:
+        raise SystemExit(f"stability: {label}: these came from a cache, not a run: {cached}")
+    return {target: result.get("status", "NO STATUS") for target, result in results.items()}, test_cases(results)
+
+
+def record(out: Path, events: Path) -> int:
+    """Keep an uncached run's results (CI's run 1) for a later --reference."""
+    targets, cases = uncached_results(events, "the recorded run")
+    out.write_text(json.dumps({"targets": targets, "cases": cases}, indent=1, sort_keys=True) + "\n")
+    log(f"recorded {len(targets)} targets and {len(cases)} test cases of an uncached run in {out}")
+    return 0
+
+
 def run(workspace: Path, number: int, label: str, *, netns: bool, home: Path | None) -> tuple[dict[str, str], dict[str, str], float]:
     """One uncached suite; returns ({target: status}, {case: outcome}, seconds)."""
     events = workspace.parent / f"run{number}-events.json"
@@ -135,17 +163,13 @@ def run(workspace: Path, number: int, label: str, *, netns: bool, home: Path | N
     seconds = time.perf_counter() - start
     if code == 3:
         raise SystemExit("stability: the network namespace was not isolated")
-    results = bep_summary.test_results(events) if events.exists() else {}
-    if not results:
+    if not (events.exists() and bep_summary.test_results(events)):
         tail = "\n".join(events.with_suffix(".log").read_text(errors="replace").splitlines()[-30:])
         raise SystemExit(f"stability: run {number} ({label}): bazel reported no test results (exit {code}):\n{tail}")
-    statuses = {target: result.get("status", "NO STATUS") for target, result in results.items()}
-    cached = [target for target, result in results.items() if bep_summary.is_cached(result)]
-    if cached:
-        raise SystemExit(f"stability: run {number} ({label}): these came from a cache, not a run: {cached}")
+    statuses, cases = uncached_results(events, f"run {number} ({label})")
     failed = sorted(target for target, status in statuses.items() if status != "PASSED")
     log(f"run {number} ({label}): {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
-    return statuses, test_cases(results), seconds
+    return statuses, cases, seconds
 
 
 RUNS = (
@@ -160,10 +184,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", action="store_true", help="keep the scratch clone")
     parser.add_argument("--runs", type=int, nargs="*", choices=(1, 2, 3), default=[1, 2, 3], help="run only these runs (debugging)")
+    parser.add_argument("--record", nargs=2, type=Path, metavar=("OUT", "EVENTS"), help="keep an uncached run's results and stop")
+    parser.add_argument("--reference", type=Path, help="results kept by --record: run 3 only, compared against them")
     parser.add_argument("--inner", nargs=2, type=Path, metavar=("WORKSPACE", "EVENTS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
         return inner(*args.inner)
+    if args.record:
+        return record(*args.record)
     if os.geteuid() != 0:
         raise SystemExit("stability: `unshare -n` needs root; run as root (CI does)")
 
@@ -173,6 +201,10 @@ def main() -> int:
     subprocess.run(["git", "clone", "-q", str(ROOT), str(workspace)], check=True)
     before = tree_digest(workspace)
     runs = []
+    if args.reference:
+        kept = json.loads(args.reference.read_text())
+        runs.append((f"recorded ({args.reference.name})", kept["targets"], kept["cases"], float("nan")))
+        args.runs = [3]
     try:
         for number in args.runs:
             label, netns, empty_home = RUNS[number - 1]
@@ -205,7 +237,7 @@ def main() -> int:
     print("\n| run | targets | test cases | result | seconds |\n|---|---|---|---|---|")
     for label, targets, cases, seconds in runs:
         passed = sum(s == "PASSED" for s in targets.values())
-        print(f"| {label} | {len(targets)} | {len(cases)} | {passed} passed | {seconds:.0f} |")
+        print(f"| {label} | {len(targets)} | {len(cases)} | {passed} passed | {'-' if seconds != seconds else f'{seconds:.0f}'} |")
     for problem in problems:
         log(problem)
     log("source tree unchanged" if after == before else "source tree CHANGED")

@@ -36,7 +36,7 @@ is unsound or its tests fail (a test that stops early may skip reads); 2 when
 the check cannot run.
 
 Usage:
-    python3 -m tools.ci.trace_inputs                        # every target (5 minutes on 2 cores)
+    python3 -m tools.ci.trace_inputs                        # every target, one per core at a time
     python3 -m tools.ci.trace_inputs --only unit_noise --only tmgg-gnn
     python3 -m tools.ci.trace_inputs --json traced.json     # per-target read and declared sets
 
@@ -58,6 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -375,6 +376,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", default=[], metavar="TARGET", help="trace only this target (repeatable)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write each target's read, declared and undeclared sets here")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="targets traced at once (default: one per core, as Bazel runs tests)")
     args = parser.parse_args()
     root = Path(__file__).resolve().parents[2]
     workspace = Workspace(root)
@@ -407,10 +409,16 @@ def main() -> int:
         except TraceError as error:
             print(f"tmgg: {error}", file=sys.stderr)
             return 2
-        for target in targets:
+
+        def traced(target: Target) -> tuple[Target, int, str, Trace, float]:
             began = time.monotonic()
             status, output, trace = run_traced(root, python, Path(hook_dir), [PYTEST_MAIN, *target.pytest_args()], TARGET_TIMEOUT_S)
-            seconds = time.monotonic() - began
+            return target, status, output, trace, time.monotonic() - began
+
+        # Each target in its own process and scratch folder, as Bazel runs them: --jobs at a time.
+        pool = ThreadPoolExecutor(max_workers=args.jobs)
+        for future in as_completed([pool.submit(traced, target) for target in targets]):
+            target, status, output, trace, seconds = future.result()
             read = counted_reads(trace, set(target.declared))
             undeclared, never = verdict(read, set(target.declared))
             print(describe(target.name, read, set(target.declared)), flush=True)
@@ -435,6 +443,7 @@ def main() -> int:
                 "pytest_exit": status,
                 "seconds": round(seconds, 1),
             }
+        pool.shutdown()
     elapsed = time.monotonic() - started
     declared_total = sum(len(result["declared"]) for result in results.values())
     never_total = sum(len(result["never_read"]) for result in results.values())
