@@ -10,7 +10,8 @@ or refuses writes gets one warning line, and the build goes on without it.
 tools/bazel adds: the GPUs shown to tests under ``--config=gpu``, the remote
 cache (TMGG_REMOTE_CACHE, TMGG_REMOTE_CACHE_HEADER, from the environment or
 the untracked file .tmgg-cache.env), once it has answered a probe, for test
-results and for the shared Python environment (tools/env/share.py).
+results and for the shared Python environment (tools/env/share.py), and the
+local disk cache (tools/env/disk_cache.py).
 
 Usage (from tools/bazel): python3 -m tools.env.preflight WORKSPACE COMMAND [ARGS...]
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tools.env import lock
+from tools.env.disk_cache import disk_cache_flags
 from tools.env.gpu_config import NoGpu, gpu_flags
 
 REQUIRED_PYTHON = (3, 11)
@@ -157,11 +159,12 @@ def main(argv: list[str]) -> int:
         return 2
     if command in ("build", "test", "run", "coverage"):
         try:
-            flags = gpu_flags(command, argv[2:], os.environ)
+            flags = [*gpu_flags(command, argv[2:], os.environ)]
         except NoGpu as error:
             print(f"tmgg: {error}", file=sys.stderr)
             return 2
-        for flag in [*flags, *cache_flags(workspace, argv[2:])]:
+        flags += cache_flags(workspace, argv[2:]) + disk_cache_flags(command, argv[2:], os.environ)
+        for flag in flags:
             print(flag)
     return 0
 
