@@ -1134,7 +1134,9 @@ UNIT_TARGETS = {
         ],
         "deps": [
             "//tools/ci:trace_inputs",
+            "//tools/docs:check",
             "//tools/env:build",
+            "//tools/env:disk_cache",
             "//tools/env:gpu_config",
             "//tools/env:lock",
             "//tools/env:preflight",
@@ -1143,6 +1145,8 @@ UNIT_TARGETS = {
         ],
         "tests": [
             "conftest.py",
+            "tools/test_disk_cache.py",
+            "tools/test_docs_check.py",
             "tools/test_env_build.py",
             "tools/test_env_share.py",
             "tools/test_gpu_config.py",

@@ -1,0 +1,73 @@
+"""tools/docs/check.py: what the docs name must exist.
+
+Rationale: docs drift silently (paths moved, commands renamed, commits
+rewritten); CI runs this check so a broken name fails the build.
+Assumptions: a throwaway tree stands in for the workspace; Bazel's labels
+and git's commits are given as sets.
+Invariants: a missing path, an unknown label, a script run as a file, an
+unknown tools/tmgg command and an unknown commit each give one FILE:LINE
+problem; placeholders and examples give none.
+"""
+
+import pytest
+
+from tools.docs.check import check
+
+pytestmark = pytest.mark.unit
+
+TMGG = """#!/usr/bin/env bash
+case "$command" in
+  experiment) exec true ;;
+  run) exec true ;;
+  test | preflight) exec true ;;
+esac
+"""
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools/tmgg").write_text(TMGG)
+    (tmp_path / "src/tmgg").mkdir(parents=True)
+    (tmp_path / "src/tmgg/paths.py").write_text("")
+    (tmp_path / "tools/ci").mkdir()
+    (tmp_path / "tools/ci/fault_drill.py").write_text("")
+    (tmp_path / "docs").mkdir()
+    return tmp_path
+
+
+def problems(tree, text, labels=({"//tests:unit_all"}, {"tests"}), commits=("abc1234",)):
+    doc = tree / "docs/page.md"
+    doc.write_text(text)
+    found = check(tree, [doc], labels=labels, run_help=False, commit_exists=lambda sha: sha in commits)
+    return found.lines
+
+
+def test_a_true_page_has_no_problems(tree) -> None:
+    text = (
+        "See `src/tmgg/paths.py`, `src/tmgg/models/<family>/<name>.py`, `//tests:unit_all` and `//tests`;\n"
+        "run `tools/tmgg test` or `tools/tmgg --gpu run tmgg-x`; measured at abc1234.\n"
+        "    tools/tmgg preflight tmgg-stage4 -m   # an indented command\n"
+        "`//tests:tmgg-x` is a form; https://docs.astral.sh/uv/ is a link.\n"
+    )
+    assert problems(tree, text) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("the runners live in `src/tmgg/runnerz/factory.py`.", "docs/page.md:1: no such file or folder: src/tmgg/runnerz/factory.py"),
+        ("test it with `bazel test //tests:unit_al`.", "docs/page.md:1: no Bazel target //tests:unit_al"),
+        ("or `bazel test //nowhere`", "docs/page.md:1: no Bazel package //nowhere"),
+        ("`python3 tools/ci/fault_drill.py`", "docs/page.md:1: python3 tools/ci/fault_drill.py: run it as a module, python3 -m tools.ci.fault_drill"),
+        ("`tools/tmgg watchh //tests:unit_all`", "docs/page.md:1: tools/tmgg watchh: not a tools/tmgg command (experiment, preflight, run, test)"),
+        ("measured at dead123 on 2 cores", "docs/page.md:1: commit dead123 is not in this repository's history"),
+        ("`python3 -m tools.nothing.here`", "docs/page.md:1: python -m tools.nothing.here: no such module in the tree"),
+    ],
+)
+def test_each_broken_name_is_one_problem(tree, line, expected) -> None:
+    assert problems(tree, line) == [expected]
+
+
+def test_labels_are_left_unchecked_without_bazel(tree) -> None:
+    assert problems(tree, "`//tests:anything`", labels=None) == []
