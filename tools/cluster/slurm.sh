@@ -8,7 +8,8 @@
 #           until the node is idle. Safe to run again.
 #   stop    stops the daemons this script started (by their pid files).
 #   status  one line per daemon, then sinfo.
-#   env     prints `export SLURM_CONF=...`, for shells whose /etc/slurm/slurm.conf is not ours.
+#   env     prints `export SLURM_CONF=...` (for shells whose /etc/slurm/slurm.conf is not ours) and
+#           `export PATH=<tools/cluster>:$PATH` (its sacct stand-in, for submitit): eval "$(slurm.sh env)".
 #
 # Everything lives under $TMGG_SLURM_DIR (default /tmp/tmgg-slurm): config, munge key
 # and socket, state, spool, logs, and jobcomp.txt (each finished job's state, since
@@ -163,7 +164,10 @@ case ${1:-} in
 start) start ;;
 stop) stop ;;
 status) status ;;
-env) echo "export SLURM_CONF=$CONF" ;;
+env)
+    echo "export SLURM_CONF=$CONF"
+    echo "export PATH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd):\$PATH"
+    ;;
 -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
 *)
     # Bad input: one line and exit 2, as every tmgg command (die's 1 is for a failed step).
