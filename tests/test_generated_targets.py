@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 from runfiles import Runfiles
 
-from tools.build import gen_test_targets as generator
+from tools.build.build_files import read_current, render, stale_report
+from tools.build.import_graph import Workspace, tool_labels
+from tools.build.test_families import OUTPUT, REFRESH
 
 pytestmark = pytest.mark.unit
 
@@ -34,32 +36,32 @@ ROOT = Path(_RUNFILES.Rlocation("tmgg/pyproject.toml")).parent if _RUNFILES else
 
 @pytest.fixture(scope="module")
 def fresh() -> dict[str, str]:
-    return generator.render(generator.Workspace(ROOT))
+    return render(Workspace(ROOT))
 
 
 def test_generated_files_are_fresh(fresh: dict[str, str]) -> None:
-    report = generator.stale_report(generator.read_current(generator.Workspace(ROOT), fresh), fresh)
+    report = stale_report(read_current(Workspace(ROOT), fresh), fresh)
     assert report is None, report
 
 
 def test_missing_runner_is_reported_with_the_line_to_add(fresh: dict[str, str]) -> None:
-    targets = generator.OUTPUT.as_posix()
+    targets = OUTPUT.as_posix()
     without_spectral = "\n".join(line for line in fresh[targets].splitlines() if not line.startswith('    "tmgg-spectral"'))
-    report = generator.stale_report({**fresh, targets: without_spectral}, fresh)
-    assert report is not None and generator.REFRESH in report
+    report = stale_report({**fresh, targets: without_spectral}, fresh)
+    assert report is not None and REFRESH in report
     assert '"tmgg-spectral": {' in report
 
 
 def test_missing_dep_is_reported_with_its_build_file(fresh: dict[str, str]) -> None:
     build = "src/tmgg/noise/BUILD.bazel"
     assert '":noise_process",' in fresh[build]
-    report = generator.stale_report({**fresh, build: fresh[build].replace('":noise_process",', "")}, fresh)
+    report = stale_report({**fresh, build: fresh[build].replace('":noise_process",', "")}, fresh)
     assert report is not None and build in report and ":noise_process" in report
 
 
 def test_a_tools_import_resolves_to_the_library_that_holds_the_module(tmp_path: Path) -> None:
     test_file = tmp_path / "test_x.py"
-    test_file.write_text("from tools.env import lock\nimport tools.ci.trace_inputs\nfrom tools.build.gen_test_targets import Workspace\n")
+    test_file.write_text("from tools.env import lock\nimport tools.ci.trace_inputs\nfrom tools.build.gen_test_targets import main\n")
     # gen_test_targets.py is in a py_binary's srcs too; an import names the py_library.
     expected = {"//tools/env:lock", "//tools/ci:trace_inputs", "//tools/build:gen_test_targets_lib"}
-    assert generator.tool_labels(generator.Workspace(ROOT), test_file) == expected
+    assert tool_labels(Workspace(ROOT), test_file) == expected

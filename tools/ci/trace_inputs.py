@@ -62,7 +62,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.build.gen_test_targets import FRESHNESS_TEST, Workspace
+from tools.build.import_graph import Workspace
+from tools.build.test_families import FRESHNESS_TEST
 from tools.build.target_graph import FRESHNESS_TARGET, LOCK, BuildGraph, freshness_inputs, inputs_of, label_path, load_targets
 
 PYTEST_MAIN = "tools/build/pytest/pytest_main.py"
