@@ -1143,6 +1143,7 @@ UNIT_TARGETS = {
             "//tools/env:share",
             "//tools/env:torch_index",
         ],
+        "size": "medium",
         "tests": [
             "conftest.py",
             "tools/test_disk_cache.py",

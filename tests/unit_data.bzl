@@ -23,3 +23,9 @@ UNIT_DATA = {
         "//tools/env:uv-requirements.txt",
     ],
 }
+
+# Unit targets that need Bazel's "medium" size (300 s) rather than "small" (60 s): unit_tools
+# builds uv locks and environments in scratch folders and took 36 s alone, over 60 s under load.
+UNIT_SIZE = {
+    "unit_tools": "medium",
+}

@@ -74,9 +74,18 @@ def declared_runners(workspace: Workspace) -> dict[str, str]:
 
 def unit_data(workspace: Workspace) -> dict[str, list[str]]:
     """{unit target: labels of the files its tests read}, written by hand in tests/unit_data.bzl."""
+    return _unit_tables(workspace)["UNIT_DATA"]
+
+
+def unit_sizes(workspace: Workspace) -> dict[str, str]:
+    """{unit target: Bazel size} for those not "small", written by hand in tests/unit_data.bzl."""
+    return _unit_tables(workspace).get("UNIT_SIZE", {})
+
+
+def _unit_tables(workspace: Workspace) -> dict:
     tables: dict = {}
     exec((workspace.root / UNIT_DATA).read_text(), tables)
-    return tables["UNIT_DATA"]
+    return tables
 
 
 def label_files(workspace: Workspace, label: str) -> list[Path]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.build.compositions import Compositions, declared_runners, label_files, unit_data, yaml_targets
+from tools.build.compositions import Compositions, declared_runners, label_files, unit_data, unit_sizes, yaml_targets
 from tools.build.import_graph import ImportGraph, Workspace, label_key, target_loads, tool_labels
 from tools.build.test_families import CONFIG_TEST, FRESHNESS_TEST, OPTION_TEST, RUNNER_TEST, SWEEP_TEST, UNIT_DATA
 
@@ -28,7 +28,8 @@ def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
     if top_level:
         groups["unit_tmgg"] = top_level
     data = unit_data(workspace)
-    unknown = sorted(set(data) - set(groups))
+    sizes = unit_sizes(workspace)
+    unknown = sorted((set(data) | set(sizes)) - set(groups))
     if unknown:
         raise SystemExit(f"tmgg: {UNIT_DATA} names unit targets that no test folder makes: {', '.join(unknown)}")
     targets = {}
@@ -45,6 +46,8 @@ def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
             "configs": [label for label in labels if label.startswith("//configs")],
             "data": [label for label in labels if not label.startswith("//configs")],
         }
+        if name in sizes:
+            targets[name]["size"] = sizes[name]
     return targets
 
 

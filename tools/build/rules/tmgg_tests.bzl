@@ -139,7 +139,7 @@ def unit_tests(targets, **kwargs):
             deps = spec["deps"],
             configs = spec["configs"],
             data = spec.get("data", []),
-            size = "small",
+            size = spec.get("size", "small"),
             tags = ["unit"],
             **kwargs
         )
