@@ -56,27 +56,8 @@ warnings=$(
 # checked too: tools/build/gen_test_targets.py writes them as buildifier formats them, so fix mode
 # leaves them as they are and their freshness test keeps passing.
 
-cache=${TMGG_TOOLS_CACHE:-${HOME:-/tmp}/.cache/tmgg/tools}
-prefix="$cache/buildifier-$version"
-# npm's launcher: a Node.js script that picks the binary for this OS and CPU.
-binary="$prefix/node_modules/.bin/buildifier"
-command -v node >/dev/null || die "cannot run: Node.js (node) not found, which runs buildifier's npm launcher (install Node.js and npm, e.g. \`apt-get install -y npm\`)"
-if [[ ! -x "$binary" ]]; then
-  command -v npm >/dev/null ||
-    die "cannot run: buildifier is not installed in $prefix and npm, which installs it, is not found (install Node.js and npm, e.g. \`apt-get install -y npm\`)"
-  echo "buildifier: installing @bazel/buildifier@$version into $prefix (once per machine)" >&2
-  mkdir -p "$cache"
-  # Installed in a scratch folder and renamed into place: the folder exists only when complete,
-  # and a concurrent install that finished first wins.
-  scratch=$(mktemp -d "$cache/.buildifier.XXXXXX")
-  # The package runs no install scripts; --ignore-scripts makes sure none ever does.
-  if ! npm install --prefix "$scratch" --no-audit --no-fund --ignore-scripts --loglevel=error \
-    "@bazel/buildifier@$version" >/dev/null; then
-    rm -rf "$scratch"
-    die "cannot run: npm install @bazel/buildifier@$version failed (see npm's message above)"
-  fi
-  mv -T "$scratch" "$prefix" 2>/dev/null || rm -rf "$scratch"
-fi
+# Installed once per machine and version by tools/build/npm_tool.sh; exit 2 if it cannot be.
+binary=$("$root/tools/build/npm_tool.sh" @bazel/buildifier "$version" buildifier) || exit 2
 
 cd "$root"
 # The files git knows or would add, so that ignored folders (environments, outputs) are skipped.
