@@ -5,6 +5,13 @@
 # Safe to run again: it installs only what is missing and says what it does.
 set -euo pipefail
 
+# Elsewhere (another Linux, macOS) there is no Debian Bazel 4.2.3 to install: say so in one line
+# and point at the path that works anywhere, uv (README, "Without Bazel").
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+  echo "tmgg: tools/tmgg runs Debian 12's Bazel 4.2.3 (bazel-bootstrap) and this system has no dpkg/apt-get; without Bazel use uv: \`uv run --extra cpu pytest -m integration\` (--extra gpu on a CUDA machine), see the README's \"Without Bazel\"" >&2
+  exit 2
+fi
+
 packages=(bazel-bootstrap bazel-bootstrap-source python3 python3-venv)
 missing=()
 for package in "${packages[@]}"; do

@@ -9,7 +9,8 @@ does nothing and whose `bazel` only records that it was called.
 Invariants: `-h`/`--help` (alone, or within preflight's arguments) print the
 usage on stdout and exit 0; an unknown runner or command is one line on stderr
 naming it (and the runner meant, when one is close), exit 2, and Bazel is
-never started.
+never started. Off Debian (no dpkg/apt-get), tools/setup.sh says so in one line, pointing
+at uv, and exits 2.
 """
 
 import os
@@ -80,3 +81,13 @@ def test_the_cluster_and_cache_scripts_answer_help_and_bad_input(script, tmp_pat
     assert refused.returncode == 2 and refused.stdout == ""
     assert len(refused.stderr.splitlines()) == 1 and "unknown command 'bogus'" in refused.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_setup_off_debian_is_one_line_pointing_at_uv(tmp_path) -> None:
+    # A system without dpkg/apt-get: only `id` on PATH.
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "id").symlink_to(shutil.which("id"))
+    done = subprocess.run(["/bin/bash", str(ROOT / "tools" / "setup.sh")], capture_output=True, text=True, env={"PATH": str(tmp_path / "bin")})
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "no dpkg/apt-get" in lines[0] and "uv run --extra cpu" in lines[0]
