@@ -153,13 +153,14 @@ def check_tmgg(file: Path, number: int, line: str, commands: set[str], problems:
 
 
 def check_commits(root: Path, file: Path, number: int, line: str, exists: Callable[[str], bool], problems: Problems) -> None:
-    for code_free in [CODE_SPAN.sub(lambda m: m.group(0) if COMMIT.fullmatch(m.group(1)) else "", line)]:
-        for word in COMMIT.findall(code_free):
-            if not (re.search(r"\d", word) and re.search(r"[a-f]", word)):
-                continue
-            problems.count("commits")
-            if not exists(word):
-                problems.add(file, number, f"commit {word} is not in this repository's history")
+    # Code spans are not prose: only those that are a commit alone are read.
+    text = CODE_SPAN.sub(lambda m: m.group(0) if COMMIT.fullmatch(m.group(1)) else "", line)
+    for word in COMMIT.findall(text):
+        if not (re.search(r"\d", word) and re.search(r"[a-f]", word)):
+            continue
+        problems.count("commits")
+        if not exists(word):
+            problems.add(file, number, f"commit {word} is not in this repository's history")
 
 
 def git_has_commit(root: Path) -> Callable[[str], bool]:
@@ -179,7 +180,6 @@ def bazel_labels(root: Path) -> tuple[set[str], set[str]]:
     if result.returncode != 0:
         raise SystemExit(f"docs check: `bazel query //...:*` failed:\n{result.stderr[-2000:]}")
     known = set(result.stdout.split())
-    known |= {label.replace("//:", "//:", 1) for label in known}
     packages = {label[2:].partition(":")[0] for label in known}
     return known, packages
 
