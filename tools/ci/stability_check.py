@@ -18,14 +18,20 @@ what they were before.
 
 CI already runs the suite uncached once (its run 1, on an empty cache), so it
 shares that run rather than repeating it: `--record RUN1.json EVENTS` keeps run 1's
-target and case results (and fails if any came from a cache), and
-`--reference RUN1.json` compares run 3 alone, the strictest, against them. A
-difference there is narrowed down with `--runs 2` (network only).
+target and case results (and fails if any came from a cache). CI's input trace
+(tools/ci/trace_inputs.py) runs every test target's pytest invocation again,
+outside Bazel; `--reference RUN1.json` makes that run the strictest one: in a
+fresh clone, inside a new network namespace, HOME an empty folder. The trace
+writes each target's cases as JUnit XML; the targets it does not know (written
+by hand outside tests/BUILD.bazel) run under Bazel there, uncached. Every
+target and case must agree with run 1, the trace must find every target sound,
+and the clone must be unchanged. A difference is narrowed down with the Bazel
+runs (`--runs 2 3`).
 
 Usage:
     python3 -m tools.ci.stability_check [--keep] [--runs 1 2 3]
     python3 -m tools.ci.stability_check --record RUN1.json bazel-events.json
-    python3 -m tools.ci.stability_check --reference RUN1.json
+    python3 -m tools.ci.stability_check --reference RUN1.json   # the traced run, as CI does
 
 Needs root for `unshare -n`. Each run costs one cold suite (about 6 minutes on 2 cores at 2c7fa4f+).
 """
@@ -47,7 +53,8 @@ import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from tools.ci import bep_summary
+from tools.build.target_graph import FRESHNESS_TARGET
+from tools.ci import bep_summary, trace_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,11 +96,46 @@ def inner(workspace: Path, events: Path) -> int:
         subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True)
 
 
-def bazel_test(workspace: Path, events: Path) -> int:
-    """`bazel test` of everything, uncached; its output goes to <events>.log."""
-    command = ["bazel", "test", "--keep_going", "--nocache_test_results", f"--build_event_json_file={events}", "//..."]
+def bazel_test(workspace: Path, events: Path, targets: tuple[str, ...] = ("//...",)) -> int:
+    """`bazel test` of `targets` (everything by default), uncached; its output goes to <events>.log."""
+    command = ["bazel", "test", "--keep_going", "--nocache_test_results", f"--build_event_json_file={events}", *targets]
     with events.with_suffix(".log").open("w") as output:
         return subprocess.run(command, cwd=workspace, stdout=output, stderr=subprocess.STDOUT).returncode
+
+
+def inner_trace(workspace: Path, out: Path, others: list[str]) -> int:
+    """Runs inside `unshare -n`: prove there is no network, run the input trace, then the other targets under Bazel.
+
+    `others` holds the trace's `--only NAME` pairs, if any, then the labels Bazel runs.
+
+    Returns the trace's exit status (3 when the namespace has a network).
+    """
+    bring_loopback_up()
+    if network_reachable():
+        log(f"{OUTSIDE[0]} is reachable inside `unshare -n`; this run would prove nothing")
+        return 3
+    # -B: the trace's own bytecode would change the clone.
+    trace = [sys.executable, "-B", "-m", "tools.ci.trace_inputs", "--junit", str(out / "junit"), "--json", str(out / "trace.json")]
+    while others[:1] == ["--only"]:
+        trace += others[:2]
+        others = others[2:]
+    try:
+        status = subprocess.run(trace, cwd=workspace).returncode
+        if others:
+            bazel_test(workspace, out / "others-events.json", tuple(others))
+        return status
+    finally:
+        subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True)
+
+
+def junit_cases(label: str, xml: Path) -> dict[str, str]:
+    """{label::case: outcome} of one JUnit XML file."""
+    outcomes = {}
+    for case in ElementTree.parse(xml).iter("testcase"):
+        children = {child.tag for child in case}
+        outcome = next((tag for tag in ("failure", "error", "skipped") if tag in children), "passed")
+        outcomes[f"{label}::{case.get('classname')}.{case.get('name')}"] = outcome
+    return outcomes
 
 
 def test_cases(results: dict[str, dict]) -> dict[str, str]:
@@ -103,11 +145,7 @@ def test_cases(results: dict[str, dict]) -> dict[str, str]:
         for output in result.get("testActionOutput", []):
             if output.get("name") != "test.xml":
                 continue
-            xml = Path(output["uri"].removeprefix("file://"))
-            for case in ElementTree.parse(xml).iter("testcase"):
-                children = {child.tag for child in case}
-                outcome = next((tag for tag in ("failure", "error", "skipped") if tag in children), "passed")
-                outcomes[f"{target}::{case.get('classname')}.{case.get('name')}"] = outcome
+            outcomes.update(junit_cases(target, Path(output["uri"].removeprefix("file://"))))
     return outcomes
 
 
@@ -172,6 +210,51 @@ def run(workspace: Path, number: int, label: str, *, netns: bool, home: Path | N
     return statuses, cases, seconds
 
 
+def traced_run(workspace: Path, home: Path, reference: dict[str, str]) -> tuple[dict[str, str], dict[str, str], float, list[str]]:
+    """The input trace as the strictest run: no network, HOME empty, in the clone.
+
+    Returns ({target: status}, {case: outcome}, seconds, problems). The targets of
+    `reference` that the trace does not run go through Bazel, uncached; with fewer
+    targets in `reference` than the suite has (`--only`), the trace runs only those.
+    """
+    traceable = {f"//tests:{target.name}" for target in trace_inputs.generated_targets(workspace)} | {f"//tests:{FRESHNESS_TARGET}"}
+    traced = traceable & set(reference)
+    others = sorted(set(reference) - traced)
+    only = [] if traced == traceable else [arg for label in sorted(traced) for arg in ("--only", label.removeprefix("//tests:"))]
+    out = workspace.parent / "traced"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
+    env["TMGG_VENV_CACHE"] = env.get("TMGG_VENV_CACHE") or str(Path.home() / ".cache/tmgg/venvs")
+    env["HOME"] = str(home)
+    log(f"traced run: {len(traced)} targets through the input trace, {len(others)} through Bazel ({', '.join(others) or 'none'}); no network, empty HOME")
+    start = time.perf_counter()
+    command = ["unshare", "-n", sys.executable, "-m", "tools.ci.stability_check", "--inner-trace", str(workspace), str(out), *only, *others]
+    code = subprocess.run(command, env=env, cwd=ROOT).returncode
+    seconds = time.perf_counter() - start
+    if code == 3:
+        raise SystemExit("stability: the network namespace was not isolated")
+    if not (out / "trace.json").exists():
+        raise SystemExit(f"stability: the input trace wrote no results (exit {code}); its output is above")
+    problems = [] if code == 0 else [f"the input trace exited {code}: an unsound target or failing tests (its lines above)"]
+    statuses, cases = {}, {}
+    for name, result in json.loads((out / "trace.json").read_text())["targets"].items():
+        label = f"//tests:{name}"
+        statuses[label] = "PASSED" if result["pytest_exit"] == 0 else "FAILED"
+        xml = out / "junit" / f"{name}.xml"
+        if xml.exists():
+            cases.update(junit_cases(label, xml))
+    if others:
+        events = out / "others-events.json"
+        if not (events.exists() and bep_summary.test_results(events)):
+            tail = "\n".join(events.with_suffix(".log").read_text(errors="replace").splitlines()[-30:]) if events.with_suffix(".log").exists() else ""
+            raise SystemExit(f"stability: bazel reported no test results for {others}:\n{tail}")
+        more_statuses, more_cases = uncached_results(events, "traced run (Bazel part)")
+        statuses.update(more_statuses)
+        cases.update(more_cases)
+    failed = sorted(target for target, status in statuses.items() if status != "PASSED")
+    log(f"traced run: {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
+    return statuses, cases, seconds, problems
+
+
 RUNS = (
     # (label, in a new network namespace, with an empty HOME)
     ("plain", False, False),
@@ -185,11 +268,16 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch clone")
     parser.add_argument("--runs", type=int, nargs="*", choices=(1, 2, 3), default=[1, 2, 3], help="run only these runs (debugging)")
     parser.add_argument("--record", nargs=2, type=Path, metavar=("OUT", "EVENTS"), help="keep an uncached run's results and stop")
-    parser.add_argument("--reference", type=Path, help="results kept by --record: run 3 only, compared against them")
+    parser.add_argument("--reference", type=Path, help="results kept by --record: the traced run only, compared against them")
     parser.add_argument("--inner", nargs=2, type=Path, metavar=("WORKSPACE", "EVENTS"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", action="append", default=[], metavar="LABEL", help="with --reference: only these targets of the record (debugging)")
+    parser.add_argument("--inner-trace", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
         return inner(*args.inner)
+    if args.inner_trace:
+        workspace, out, *others = args.inner_trace
+        return inner_trace(Path(workspace), Path(out), others)
     if args.record:
         return record(*args.record)
     if os.geteuid() != 0:
@@ -201,11 +289,19 @@ def main() -> int:
     subprocess.run(["git", "clone", "-q", str(ROOT), str(workspace)], check=True)
     before = tree_digest(workspace)
     runs = []
+    problems = []
     if args.reference:
         kept = json.loads(args.reference.read_text())
+        if args.only:
+            kept["targets"] = {t: s for t, s in kept["targets"].items() if t in args.only}
+            kept["cases"] = {c: o for c, o in kept["cases"].items() if c.split("::")[0] in args.only}
         runs.append((f"recorded ({args.reference.name})", kept["targets"], kept["cases"], float("nan")))
-        args.runs = [3]
+        args.runs = []
     try:
+        if args.reference:
+            statuses, cases, seconds, trace_problems = traced_run(workspace, home, kept["targets"])
+            runs.append(("traced: no network, empty HOME", statuses, cases, seconds))
+            problems += trace_problems
         for number in args.runs:
             label, netns, empty_home = RUNS[number - 1]
             runs.append((label, *run(workspace, number, label, netns=netns, home=home if empty_home else None)))
@@ -215,7 +311,6 @@ def main() -> int:
         subprocess.run(["bazel", "clean", "--expunge"], cwd=workspace, capture_output=True, env=env)
         subprocess.run(["bazel", "clean", "--expunge"], cwd=workspace, capture_output=True)
 
-    problems = []
     reference_label, reference_targets, reference_cases, _ = runs[0]
     for label, targets, cases, _ in runs:
         failed = sorted(t for t, s in targets.items() if s != "PASSED")

@@ -39,6 +39,7 @@ Usage:
     python3 -m tools.ci.trace_inputs                        # every target, one per core at a time
     python3 -m tools.ci.trace_inputs --only unit_noise --only tmgg-gnn
     python3 -m tools.ci.trace_inputs --json traced.json     # per-target read and declared sets
+    python3 -m tools.ci.trace_inputs --junit DIR            # and each target's test cases, DIR/<target>.xml
 
 The tests run as Bazel runs them: tools/build/pytest/pytest_main.py, the Python
 environment Bazel built from the lock (in $TMGG_VENV_CACHE, default
@@ -295,8 +296,11 @@ def read_logs(root: Path, folder: Path) -> Trace:
     return trace
 
 
-def run_traced(root: Path, python: Path, hook_dir: Path, command: list[str], timeout_s: float) -> tuple[int, str, Trace]:
-    """Runs `command` (arguments for `python`) from `root` as Bazel runs a test; returns (exit status, output, trace)."""
+def run_traced(root: Path, python: Path, hook_dir: Path, command: list[str], timeout_s: float, junit: Path | None = None) -> tuple[int, str, Trace]:
+    """Runs `command` (arguments for `python`) from `root` as Bazel runs a test; returns (exit status, output, trace).
+
+    With `junit`, pytest_main writes the test cases' JUnit XML there, as it does for Bazel.
+    """
     with tempfile.TemporaryDirectory(prefix="tmgg-trace-") as scratch:
         logs = Path(scratch) / "logs"
         test_tmpdir = Path(scratch) / "tmp"
@@ -314,6 +318,8 @@ def run_traced(root: Path, python: Path, hook_dir: Path, command: list[str], tim
                 "TMGG_TRACE_DIR": str(logs),
             }
         )
+        if junit is not None:
+            env["XML_OUTPUT_FILE"] = str(junit)
         process = subprocess.Popen(
             [str(python), *command],
             cwd=root,
@@ -378,6 +384,7 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], metavar="TARGET", help="trace only this target (repeatable)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write each target's read, declared and undeclared sets here")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="targets traced at once (default: one per core, as Bazel runs tests)")
+    parser.add_argument("--junit", type=Path, metavar="DIR", help="write each target's test cases as JUnit XML, DIR/<target>.xml (the stability check reads them)")
     args = parser.parse_args()
     root = Path(__file__).resolve().parents[2]
     workspace = Workspace(root)
@@ -400,6 +407,8 @@ def main() -> int:
             return 2
         targets = [target for target in targets if target.name in wanted]
 
+    if args.junit:
+        args.junit.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict] = {}
     unsound, failed = [], []
     started = time.monotonic()
@@ -413,7 +422,8 @@ def main() -> int:
 
         def traced(target: Target) -> tuple[Target, int, str, Trace, float]:
             began = time.monotonic()
-            status, output, trace = run_traced(root, python, Path(hook_dir), [PYTEST_MAIN, *target.pytest_args()], TARGET_TIMEOUT_S)
+            junit = args.junit / f"{target.name}.xml" if args.junit else None
+            status, output, trace = run_traced(root, python, Path(hook_dir), [PYTEST_MAIN, *target.pytest_args()], TARGET_TIMEOUT_S, junit)
             return target, status, output, trace, time.monotonic() - began
 
         # Each target in its own process and scratch folder, as Bazel runs them: --jobs at a time.
