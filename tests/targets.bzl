@@ -10,6 +10,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-attention-base_config_attention",
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -34,6 +35,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-digress-base_config_digress",
         "configs": [
             "//configs:base_config_digress.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -58,6 +60,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-gnn-base_config_gnn",
         "configs": [
             "//configs:base_config_gnn.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -81,6 +84,7 @@ RUNNER_TARGETS = {
     "tmgg-grid-search": {
         "case": "tmgg-grid-search-grid_search_base",
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -106,6 +110,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-hybrid-base_config_hybrid",
         "configs": [
             "//configs:base_config_hybrid.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -130,6 +135,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-spectral-base_config_spectral",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -154,6 +160,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-stage1_poc",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_small.yaml",
             "//configs/hydra:default.yaml",
@@ -179,6 +186,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-5-stage1_5_crossdata",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:ring_of_cliques.yaml",
             "//configs/hydra:default.yaml",
@@ -204,6 +212,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-sanity-stage1_sanity",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_single_graph.yaml",
             "//configs/hydra:default.yaml",
@@ -229,6 +238,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage2-stage2_validation",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -255,6 +265,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage3-stage3_diversity",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -280,6 +291,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage4-stage4_benchmarks",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -306,6 +318,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage5-stage5_full",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -334,6 +347,7 @@ CONFIG_TARGETS = {
     "base_config_attention": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -356,6 +370,7 @@ CONFIG_TARGETS = {
     "base_config_digress": {
         "configs": [
             "//configs:base_config_digress.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -378,6 +393,7 @@ CONFIG_TARGETS = {
     "base_config_gnn": {
         "configs": [
             "//configs:base_config_gnn.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -400,6 +416,7 @@ CONFIG_TARGETS = {
     "base_config_hybrid": {
         "configs": [
             "//configs:base_config_hybrid.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -422,6 +439,7 @@ CONFIG_TARGETS = {
     "base_config_spectral": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -441,8 +459,28 @@ CONFIG_TARGETS = {
             "//src/tmgg/noise:edge_flip_noise",
         ],
     },
+    "base_defaults": {
+        "configs": [
+            "//configs:base_defaults.yaml",
+            "//configs/callbacks:default.yaml",
+            "//configs/data:sbm_default.yaml",
+            "//configs/hydra:default.yaml",
+            "//configs/logger:csv.yaml",
+            "//configs/noise:edge_flip.yaml",
+            "//configs/paths:default.yaml",
+            "//configs/trainer:default.yaml",
+        ],
+        "deps": [
+            "//src/tmgg/data:graph_data_module",
+            "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
+            "//src/tmgg/learning:learning_check",
+            "//src/tmgg/noise:edge_flip_noise",
+        ],
+    },
     "grid_search_base": {
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -466,6 +504,7 @@ CONFIG_TARGETS = {
     "stage1_5_crossdata": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:ring_of_cliques.yaml",
             "//configs/hydra:default.yaml",
@@ -489,6 +528,7 @@ CONFIG_TARGETS = {
     "stage1_poc": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_small.yaml",
             "//configs/hydra:default.yaml",
@@ -512,6 +552,7 @@ CONFIG_TARGETS = {
     "stage1_sanity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_single_graph.yaml",
             "//configs/hydra:default.yaml",
@@ -535,6 +576,7 @@ CONFIG_TARGETS = {
     "stage2_validation": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -559,6 +601,7 @@ CONFIG_TARGETS = {
     "stage3_diversity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -582,6 +625,7 @@ CONFIG_TARGETS = {
     "stage4_benchmarks": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -606,6 +650,7 @@ CONFIG_TARGETS = {
     "stage5_full": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -632,6 +677,7 @@ CONFIG_TARGETS = {
 SWEEP_TARGETS = {
     "grid_search_base_sweep": {
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -657,6 +703,7 @@ SWEEP_TARGETS = {
     "stage3_diversity_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:er.yaml",
             "//configs/data:regular.yaml",
@@ -691,6 +738,7 @@ SWEEP_TARGETS = {
     "stage4_benchmarks_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -721,6 +769,7 @@ SWEEP_TARGETS = {
     "stage5_full_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -749,6 +798,7 @@ SWEEP_TARGETS = {
 OPTION_TARGETS = {
     "options_hydra_launcher": {
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -780,6 +830,7 @@ OPTION_TARGETS = {
     "options_logger": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -809,6 +860,7 @@ OPTION_TARGETS = {
             "//configs:base_config_gnn.yaml",
             "//configs:base_config_hybrid.yaml",
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/data:sbm_single_graph.yaml",
@@ -848,6 +900,7 @@ OPTION_TARGETS = {
     "options_module_scheduler": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -873,6 +926,7 @@ OPTION_TARGETS = {
     "options_noise": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -896,6 +950,7 @@ OPTION_TARGETS = {
     "options_trainer": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",

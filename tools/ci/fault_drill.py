@@ -82,9 +82,9 @@ FAULTS = (
     Fault(
         name="invalid defaults list (names a missing config)",
         path="configs/base_config_gnn.yaml",
-        old="- noise: edge_flip",
-        new="- noise: edge_flipp",
-        culprit=r"edge_flipp",
+        old="- model: gnn/gnn ",
+        new="- model: gnn/gnnn ",
+        culprit=r"gnn/gnnn",
         # The generator composes every config, so the generated inputs are stale too.
         also_red=(FRESHNESS,),
     ),
