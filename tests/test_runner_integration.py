@@ -64,18 +64,15 @@ from tmgg.runners import STAGE_BASE_CONFIG, console_scripts, make_runner
 
 RUNNER_TIMEOUT_S = 120
 TAIL_LINES = 40
-MAX_STEPS = 2
 # CPU by default; TMGG_TEST_ACCELERATOR=gpu runs the same checks on a GPU machine.
 ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
 
+# configs/quick/train.yaml: two steps, validation after each, no checkpoint; then tiny data.
 QUICK_OVERRIDES = (
-    f"trainer.max_steps={MAX_STEPS}",
-    "trainer.val_check_interval=1",
+    "+quick=train",
     f"trainer.accelerator={ACCELERATOR}",
     "~logger",
-    "++trainer.enable_checkpointing=false",
     "data.batch_size=2",
-    "data.num_workers=0",
     "++data.num_samples_per_graph=1",
     "++data.num_train_samples=8",
     "++data.num_val_samples=4",
@@ -83,6 +80,15 @@ QUICK_OVERRIDES = (
     "sweep=false",
 )
 
+
+def _quick_max_steps() -> int:
+    """The step count configs/quick/train.yaml sets."""
+    from tmgg.paths import config_dir
+
+    return OmegaConf.load(config_dir() / "quick" / "train.yaml").trainer.max_steps
+
+
+MAX_STEPS = _quick_max_steps()
 # What Lightning prints on stderr when fit ends because the trainer reached its max_steps.
 STEP_LIMIT_REACHED = f"`Trainer.fit` stopped: `max_steps={MAX_STEPS}` reached."
 

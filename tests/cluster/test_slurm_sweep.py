@@ -33,16 +33,8 @@ from tmgg.slurm.slurm_cluster import SlurmCluster
 pytestmark = [pytest.mark.slurm, pytest.mark.integration, pytest.mark.slow]
 
 RUNNER = "import sys; from tmgg.runners import runner_for; sys.argv[0] = 'tmgg-stage4'; runner_for('stage4_benchmarks')()"
-QUICK = (
-    "trainer.max_steps=2",
-    "trainer.max_epochs=1",
-    "trainer.val_check_interval=1",
-    "++trainer.enable_checkpointing=false",
-    "trainer.enable_progress_bar=false",
-    "trainer.enable_model_summary=false",
-    "data.num_workers=0",
-    "~logger",
-)
+# configs/quick/train.yaml: two steps, validation after each, no checkpoint; no logger.
+QUICK = ("+quick=train", "~logger")
 TIMEOUT_S = 300
 STATE_WAIT_S = 60  # how long SLURM may take to mark a finished job
 

@@ -58,8 +58,9 @@ def generate(workspace: Workspace) -> dict[str, dict]:
     runner_test_loads = graph.test_file_loads(workspace.root / RUNNER_TEST)
 
     from tmgg.launch.config_options import launch_labels, single_job
+    from tmgg.launch.check_configs import QUICK_TRAINING
 
-    configs, targets_of = {}, {}
+    configs, targets_of, trained_files = {}, {}, {}
     # Each base and stage config as its runner launches it with sweep=false.
     for case in launch_labels(workspace.configs):
         try:
@@ -67,6 +68,8 @@ def generate(workspace: Workspace) -> dict[str, dict]:
             overrides = [*job.hydra_overrides, *job.overrides]
             targets = compositions.targets(job.config_name, overrides)
             files = compositions.config_files(job.config_name, overrides)
+            # The runner targets train the job with the quick-training config.
+            trained_files[case] = compositions.config_files(job.config_name, [*overrides, QUICK_TRAINING])
         except Exception as error:  # Hydra and YAML errors alike: name the config, keep the message.
             raise SystemExit(f"tmgg: cannot compose config {case}: {type(error).__name__}: {error}") from None
         configs[case] = {"configs": files, "deps": graph.labels(config_test_loads | target_loads(graph, targets), top_level=True)}
@@ -86,7 +89,7 @@ def generate(workspace: Workspace) -> dict[str, dict]:
             "case": f"{script}-{config}",
             "entry": entry,
             "kind": "stage" if config in stage_names else "experiment",
-            "configs": configs[config]["configs"],
+            "configs": trained_files[config],
             "deps": graph.labels(loads, top_level=True),
         }
     return {

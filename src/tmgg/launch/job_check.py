@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tmgg.launch.check_configs import QUICK_TRAINING
 from tmgg.launch.launch_env import declared_environment_only
 from tmgg.launch.launch_plan import Job
 from tmgg.launch.plain_keys import check_plain_keys
@@ -153,14 +154,8 @@ def check_trains(job: Job, scratch: Path, steps: int) -> None:
     """Train the job for ``steps`` steps on the CPU, without checkpoints; its results must be finite."""
     from tmgg.training.train import train
 
-    quick = (
-        f"trainer.max_steps={steps}",
-        "trainer.max_epochs=1",
-        "trainer.val_check_interval=1",
-        "++trainer.enable_checkpointing=false",
-        "trainer.enable_progress_bar=false",
-        "trainer.enable_model_summary=false",
-    )
+    # configs/quick/train.yaml (no checkpoints, validation after every step), for ``steps`` steps.
+    quick = (QUICK_TRAINING, f"trainer.max_steps={steps}")
     with job.config((*check_overrides(scratch), *quick)) as full:
         train(task_config(full))
 
