@@ -1,7 +1,7 @@
 """Draw bench_suite.py's chart: seconds per scenario and tool, and the per-target cost breakdown.
 
 Run by bench/bench_suite.py with the Python of Bazel's environment (it has matplotlib):
-    python.sh -m bench.suite_plot OUT/suite.json OUT/suite.png
+    python.sh -m bench.suite.plot OUT/suite.json OUT/suite.png
 Reads only the "chart" part of suite.json.
 """
 
