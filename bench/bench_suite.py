@@ -44,14 +44,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.benchlib import ROOT
+from bench.benchlib import ROOT, head_commit, progress
 from bench.suite.clones import cleanup, clone_head, start_cache, venv_names
-from bench.suite.context import BenchError, Context, progress
+from bench.suite.context import BenchError, Context
 from bench.suite.report import write_outputs
 from bench.suite.scenarios import breakdown, cache_hit, cold_suites, incremental, noop_runs, trace_reads
 from bench.suite.scope import QUICK_TARGETS, Scope, case_ids
@@ -88,8 +87,7 @@ def main() -> int:
     logs.mkdir(parents=True)
     scratch = Path(tempfile.mkdtemp(prefix="tmgg-bench-"))
     scratch.chmod(0o755)  # the cache's nginx workers run as nobody
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
-    ctx = Context(args, scratch, logs, scratch / "work", commit, venvs_before=venv_names())
+    ctx = Context(args, scratch, logs, scratch / "work", head_commit(), venvs_before=venv_names())
     progress(f"scratch {scratch}, logs {logs}")
     try:
         run_all(ctx)

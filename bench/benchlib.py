@@ -1,4 +1,6 @@
-"""Helpers shared by the benchmarks in bench/: timed commands (by hyperfine), Bazel's Python, the reference cases.
+"""Running and timing processes for every bench in bench/: timed commands (by hyperfine) with a
+progress line, the commit measured, a clean environment, the scratch remote cache, releasing a
+scratch clone, Bazel's Python and the reference cases.
 
 `machinery.py` and `bench_suite.py` both time one config target and one runner
 target against the same case under plain pytest, and both run that pytest with
@@ -8,12 +10,15 @@ the interpreter of Bazel's environment; those pieces live here once.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 # The imports every test process pays before its first line of work.
@@ -47,6 +52,17 @@ class CommandFailed(RuntimeError):
         self.log = log
 
 
+def progress(text: str, end: str = "\n", prefix: str = "bench: ") -> None:
+    """One progress line (or the start of one, with end="") on stderr."""
+    print(prefix + text, end=end, file=sys.stderr, flush=True)
+
+
+def require_hyperfine() -> None:
+    """Stop with the command that installs hyperfine when it is missing."""
+    if not shutil.which("hyperfine"):
+        raise SystemExit("bench: hyperfine is not installed (`apt-get install -y hyperfine`)")
+
+
 def timed(
     command: list[str] | str,
     cwd: Path = ROOT,
@@ -66,8 +82,7 @@ def timed(
     Raises:
         CommandFailed: if its exit status is not in `ok`.
     """
-    if not shutil.which("hyperfine"):
-        raise SystemExit("bench: hyperfine is not installed (`apt-get install -y hyperfine`)")
+    require_hyperfine()
     with tempfile.TemporaryDirectory(prefix="tmgg-hyperfine-") as scratch:
         exported = log.parent / (log.name.removesuffix(".log") + ".hyperfine.json") if log else Path(scratch) / "run.json"
         text = command if isinstance(command, str) else shlex.join(command)
@@ -89,6 +104,70 @@ def timed(
     if status not in ok:
         raise CommandFailed(command, status, log)
     return float(result["times"][0])
+
+
+def timed_step(step: str, command: list[str] | str, cwd: Path = ROOT, **options) -> float:
+    """`timed(command, cwd, **options)` between a progress line's "STEP ..." and its seconds (or "failed").
+
+    Raises:
+        CommandFailed: as `timed` does, once the line says "failed".
+    """
+    progress(f"{step} ...", end="")
+    try:
+        seconds = timed(command, cwd, **options)
+    except CommandFailed:
+        progress(" failed", prefix="")
+        raise
+    progress(f" {seconds:.1f} s", prefix="")
+    return seconds
+
+
+def head_commit(workspace: Path = ROOT) -> str:
+    """The full hash of HEAD: the commit a bench measures."""
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=workspace, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def clean_env(drop: tuple[str, ...] = ("TMGG_REMOTE_CACHE", "PYTHONPATH"), **extra: str) -> dict[str, str]:
+    """This process's environment without the variables whose names start with one of `drop`, plus `extra`.
+
+    By default no remote cache and no PYTHONPATH of the checkout reach a scratch clone.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith(drop)}
+    env.update(extra)
+    return env
+
+
+def cache_server(action: str, folder: Path, port: int, workspace: Path = ROOT, check: bool = True) -> str:
+    """`tools/cache/server.sh start|stop FOLDER` of `workspace` on `port`; returns what it prints (the URL on start).
+
+    Raises:
+        subprocess.CalledProcessError: if the script fails and `check` is set.
+    """
+    script = str(workspace / "tools/cache/server.sh")
+    env = clean_env(TMGG_CACHE_PORT=str(port))
+    return subprocess.run([script, action, str(folder)], env=env, check=check, capture_output=True, text=True).stdout.strip()
+
+
+def release_workspace(clone: Path, env: dict[str, str], keep: bool = False, log: Callable[[list[str]], Path] | None = None) -> None:
+    """Stop a scratch clone's Bazel server and, unless `keep`, expunge its output base and delete both.
+
+    `log(command)` names the file each Bazel command's output goes to (none: it is dropped).
+    """
+    output_base = None
+    if not keep:
+        try:
+            output_base = bazel_output_base(clone)
+        except subprocess.CalledProcessError:
+            progress(f"note: `bazel info output_base` failed in {clone}; its output base may stay behind")
+    commands = [["bazel", "shutdown"]] if keep else [["bazel", "clean", "--expunge"], ["bazel", "shutdown"]]
+    for command in commands:
+        with (log(command).open("w") if log else open(os.devnull, "w")) as output:
+            subprocess.run(command, cwd=clone, env=env, stdout=output, stderr=subprocess.STDOUT)
+    # `clean --expunge` leaves the output base's folder with its lock file: remove that too.
+    if output_base and output_base.is_dir() and {p.name for p in output_base.iterdir()} <= {"lock"}:
+        shutil.rmtree(output_base, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(clone, ignore_errors=True)
 
 
 def bazel_output_base(workspace: Path = ROOT) -> Path:

@@ -6,9 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from bench.benchlib import ROOT, bazel_output_base
-from bench.suite.context import BenchError, Context, progress, with_suffix
-from bench.suite.tool_runs import base_env, run_step
+from bench.benchlib import ROOT, cache_server, clean_env, progress, release_workspace
+from bench.suite.context import BenchError, Context, with_suffix
+from bench.suite.tool_runs import run_step
 
 VENV_ROOT = Path.home() / ".cache/tmgg/venvs"
 PYTHON_TAG = "-py3.11"  # tools/build/rules/python_venv.bzl names environments <lock sha256>-py3.11
@@ -18,27 +18,16 @@ def release_clone(ctx: Context, clone: Path) -> None:
     """Stop a clone's Bazel server and, unless --keep, expunge its output base and delete both."""
     if clone.resolve() == ROOT or not (clone / ".git").exists():
         return
-    env = base_env()
-    commands = [["bazel", "shutdown"]] if ctx.args.keep else [["bazel", "clean", "--expunge"], ["bazel", "shutdown"]]
-    output_base = None
-    if not ctx.args.keep:
-        try:
-            output_base = bazel_output_base(clone)
-        except subprocess.CalledProcessError:
-            progress(f"note: `bazel info output_base` failed in {clone}; its output base may stay behind")
-    for command in commands:
-        with with_suffix(ctx.log_stem(f"{clone.name} {' '.join(command[1:])}"), ".log").open("w") as log:
-            subprocess.run(command, cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT)
-    # `clean --expunge` leaves the output base's folder with its lock file: remove that too.
-    if output_base and output_base.is_dir() and {p.name for p in output_base.iterdir()} <= {"lock"}:
-        shutil.rmtree(output_base, ignore_errors=True)
-    if not ctx.args.keep:
-        shutil.rmtree(clone, ignore_errors=True)
+
+    def log(command: list[str]) -> Path:
+        return with_suffix(ctx.log_stem(f"{clone.name} {' '.join(command[1:])}"), ".log")
+
+    release_workspace(clone, clean_env(), keep=ctx.args.keep, log=log)
 
 
 def clone_head(ctx: Context, dest: Path, step: str) -> float:
     """Clone the checkout at the bench's commit (HEAD may move while the bench runs); returns the seconds taken."""
-    env = base_env()
+    env = clean_env()
     command = ["git", "clone", "-q", "--no-checkout", str(ROOT), str(dest)]
     cloned, _ = run_step(ctx, f"{step}: git clone", command, ctx.scratch, env)
     ctx.clones.append(dest)
@@ -47,15 +36,11 @@ def clone_head(ctx: Context, dest: Path, step: str) -> float:
     return cloned + checked_out
 
 
-
 def start_cache(ctx: Context) -> None:
     folder = ctx.scratch / "cache"
-    env = base_env(TMGG_CACHE_PORT=str(ctx.args.cache_port))
     log = with_suffix(ctx.log_stem("start the remote cache"), ".log")
     try:
-        ctx.cache_url = subprocess.run(
-            [str(ctx.work / "tools/cache/server.sh"), "start", str(folder)], env=env, check=True, capture_output=True, text=True
-        ).stdout.strip()
+        ctx.cache_url = cache_server("start", folder, ctx.args.cache_port, ctx.work)
     except subprocess.CalledProcessError as failed:
         log.write_text(failed.stdout + failed.stderr)
         raise BenchError(f"step 'start the remote cache' failed: see {log}") from None
@@ -64,9 +49,7 @@ def start_cache(ctx: Context) -> None:
 
 def stop_cache(ctx: Context) -> None:
     if ctx.cache_url:
-        env = base_env(TMGG_CACHE_PORT=str(ctx.args.cache_port))
-        stop = [str(ctx.work / "tools/cache/server.sh"), "stop", str(ctx.scratch / "cache")]
-        subprocess.run(stop, env=env, capture_output=True)
+        cache_server("stop", ctx.scratch / "cache", ctx.args.cache_port, ctx.work, check=False)
 
 
 def venv_names() -> set[str]:

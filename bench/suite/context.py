@@ -1,10 +1,9 @@
-"""Where bench_suite runs and what it has found so far, its failures and its progress lines."""
+"""Where bench_suite runs and what it has found so far, and how a step fails."""
 
 from __future__ import annotations
 
 import argparse
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +13,6 @@ from bench.suite.scope import Scope
 
 class BenchError(RuntimeError):
     """A step failed; the message names the step and its log."""
-
-
-def progress(text: str, end: str = "\n", prefix: str = "bench: ") -> None:
-    """One progress line (or the start of one, with end="") on stderr."""
-    print(prefix + text, end=end, file=sys.stderr, flush=True)
 
 
 @dataclass

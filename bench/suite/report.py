@@ -9,7 +9,8 @@ import statistics
 import sys
 from dataclasses import asdict
 
-from bench.suite.context import Context, progress
+from bench.benchlib import progress
+from bench.suite.context import Context
 from bench.suite.results import CACHE_HIT, COLD, NOOP, Measure
 from bench.suite.tool_runs import BAZEL, PYTEST_FLAGS, pytest_env, run_step
 

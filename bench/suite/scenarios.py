@@ -7,18 +7,18 @@ import json
 import statistics
 import sys
 
-from bench.benchlib import CASES, IMPORT_FLOOR, bazel_python, pytest_case_command
+from bench.benchlib import CASES, IMPORT_FLOOR, bazel_python, clean_env, pytest_case_command
 from bench.suite.clones import PYTHON_TAG, clone_head, release_clone
 from bench.suite.context import BenchError, Context, with_suffix
 from bench.suite.edits import EDITS, Edit
 from bench.suite.results import CACHE_HIT, COLD, NOOP, EditRow, Measure, ToolRun
-from bench.suite.tool_runs import BAZEL, PYTEST, TESTMON, XDIST, base_env, bazel_test, pytest_env, record, repeat, restore, run_step, run_tool
+from bench.suite.tool_runs import BAZEL, PYTEST, TESTMON, XDIST, bazel_test, pytest_env, record, repeat, restore, run_step, run_tool
 from tools.build import target_graph
 
 
 def cold_suites(ctx: Context) -> None:
     """Fresh clone: Bazel with nothing cached (uploading to the remote cache), pytest serial and -n 2."""
-    env = base_env(TMGG_REMOTE_CACHE=ctx.cache_url)
+    env = clean_env(TMGG_REMOTE_CACHE=ctx.cache_url)
     cold = bazel_test(ctx, ctx.work, "cold bazel suite (fresh clone, --config=ci)", "--config=ci", env=env)
     missing = sorted(set(ctx.scope.targets) - cold.ran)
     note = "fresh clone: Bazel server start, analysis, uploads to the remote cache"
@@ -70,7 +70,7 @@ def trace_reads(ctx: Context) -> None:
     traced = with_suffix(stem, ".json")
     only = [arg for target in ctx.scope.targets for arg in ("--only", target)]
     command = [sys.executable, "-m", "tools.ci.trace_inputs", "--json", str(traced), *only]
-    run_step(ctx, "trace the files each target's tests open", command, ctx.work, base_env(), stem=stem)
+    run_step(ctx, "trace the files each target's tests open", command, ctx.work, clean_env(), stem=stem)
     targets = json.loads(traced.read_text())["targets"]
     ctx.reads = {name: {label_path(label) for label in result["read"]} for name, result in targets.items()}
     missing = sorted(set(ctx.scope.targets) - set(ctx.reads))
@@ -116,7 +116,7 @@ def cache_hit(ctx: Context) -> None:
     def once(trial: int) -> ToolRun:
         clone = ctx.scratch / f"cache-hit-{trial}"
         seconds = clone_head(ctx, clone, f"cache hit {trial}")
-        env = base_env(TMGG_REMOTE_CACHE=ctx.cache_url)
+        env = clean_env(TMGG_REMOTE_CACHE=ctx.cache_url)
         run = bazel_test(ctx, clone, f"cache hit {trial}: bazel test --config=ci", "--config=ci", env=env)
         release_clone(ctx, clone)
         ctx.clones.remove(clone)

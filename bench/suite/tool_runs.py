@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Callable
 
-from bench.benchlib import ROOT, CommandFailed, timed
-from bench.suite.context import BenchError, Context, progress, with_suffix
+from bench.benchlib import ROOT, CommandFailed, clean_env, progress, timed_step
+from bench.suite.context import BenchError, Context, with_suffix
 from bench.suite.results import Measure, ToolRun
 from bench.suite.scope import case_target
 from tools.ci import bep_summary
@@ -19,17 +18,10 @@ PYTEST_FLAGS = {PYTEST: (), XDIST: ("-n", "2"), TESTMON: ("--testmon", "--testmo
 LONG_S = 60.0  # a measurement that takes longer is not repeated
 
 
-def base_env(**extra: str) -> dict[str, str]:
-    """This process's environment without a remote cache or PYTHONPATH, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TMGG_REMOTE_CACHE", "TMGG_REMOTE_CACHE_HEADER", "PYTHONPATH")}
-    env.update(extra)
-    return env
-
-
 def pytest_env(workspace: Path) -> dict[str, str]:
     """The environment Bazel gives tests (.bazelrc's `test --test_env=K=V` lines), for plain pytest."""
     pairs = re.findall(r"^test --test_env=(\w+)=(.*)$", (workspace / ".bazelrc").read_text(), re.MULTILINE)
-    return base_env(**dict(pairs))
+    return clean_env(**dict(pairs))
 
 
 def run_step(
@@ -43,13 +35,10 @@ def run_step(
 ) -> tuple[float, Path]:
     """Run one command with its output in a log of its own, printing a progress line."""
     log = with_suffix(stem or ctx.log_stem(step), ".log")
-    progress(f"{step} ...", end="")
     try:
-        seconds = timed(command, cwd, log=log, env=env, ok=ok)
+        seconds = timed_step(step, command, cwd, log=log, env=env, ok=ok)
     except CommandFailed as failed:
-        progress(" failed", prefix="")
         raise BenchError(f"step '{step}' failed (exit {failed.status}): see {log}") from None
-    progress(f" {seconds:.1f} s", prefix="")
     return seconds, log
 
 
@@ -67,7 +56,7 @@ def bazel_test(
     stem = ctx.log_stem(step)
     events = with_suffix(stem, ".bep.json")
     command = ["bazel", "test", *flags, f"--build_event_json_file={events}", *(labels or ctx.scope.labels)]
-    seconds, log = run_step(ctx, step, command, clone, env or base_env(), stem=stem)
+    seconds, log = run_step(ctx, step, command, clone, env or clean_env(), stem=stem)
     results = bep_summary.test_results(events)
     failed = sorted(label for label, result in results.items() if result.get("status") != "PASSED")
     if failed or not results:
@@ -116,7 +105,7 @@ def restore(ctx: Context, tool: str, why: str) -> None:
         # results come from the remote cache the cold run filled (read-only here). Flags that
         # change the configuration, such as --cache_test_results, would discard the analysis
         # cache and slow the next measured run, so none are used.
-        env = base_env(TMGG_REMOTE_CACHE=ctx.cache_url)
+        env = clean_env(TMGG_REMOTE_CACHE=ctx.cache_url)
         back = bazel_test(ctx, ctx.work, f"restore bazel after {why} (not counted)", "--config=dev", env=env)
         if back.ran:
             progress(f"note: after {why}, Bazel reran {sorted(back.ran)} instead of taking them from its cache")
