@@ -27,7 +27,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -35,10 +34,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.benchlib import ROOT, clean_env, head_commit, release_workspace
 from tools.cache.prune import entries, prune
 from tools.ci import bep_summary
 
-ROOT = Path(__file__).resolve().parent.parent
 GNN = "src/tmgg/models/gnn/gnn.py"
 DATA = "configs/data/sbm_small.yaml"
 
@@ -53,8 +52,7 @@ class Clone:
         self.disk = scratch / "disk-cache"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(self.root)], check=True)
         subprocess.run(["git", "checkout", "-q", "-b", "main-bench"], cwd=self.root, check=True)
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
-        self.env["TMGG_DISK_CACHE"] = str(self.disk)
+        self.env = clean_env(("TMGG_REMOTE_CACHE",), TMGG_DISK_CACHE=str(self.disk))
         (self.root / ".tmgg-cache.env").unlink(missing_ok=True)
         self.events = scratch / "events.json"
 
@@ -124,7 +122,7 @@ def main() -> int:
     parser.add_argument("--cap-mb", type=float, default=4096, help="the cap the week is pruned to (tools/bazel's default)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = head_commit()[:7]
     scratch = Path(tempfile.mkdtemp(prefix="tmgg-bench-disk-"))
     clone = Clone(scratch)
     steps: list[tuple[str, dict]] = []
@@ -169,9 +167,8 @@ def main() -> int:
         week = simulate_week(clone.disk, after_suite, per_edit, per_preflight, int(args.cap_mb * 1024 * 1024))
         total = folder_bytes(clone.disk)
     finally:
-        subprocess.run(["bazel", "shutdown"], cwd=clone.root, capture_output=True)
+        release_workspace(clone.root, clone.env, keep=args.keep)
         if not args.keep:
-            subprocess.run(["bazel", "clean", "--expunge"], cwd=clone.root, capture_output=True, env=clone.env)
             shutil.rmtree(scratch, ignore_errors=True)
 
     mb = 1 / 1048576

@@ -46,7 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.benchlib import ROOT, CommandFailed, timed
+from bench.benchlib import ROOT, CommandFailed, head_commit, progress, require_hyperfine, timed_step
 from tools.env import build as env_build
 
 LOCK = ROOT / "tools/env/requirements.lock"
@@ -55,10 +55,6 @@ PIP_EMPTY, PIP_WARM = "pip, empty pip cache", "pip, warm pip cache"
 UV_EMPTY, UV_WARM, EDIT = "uv, empty uv cache", "uv, warm uv cache", "lock edit, one package (uv)"
 UV_ALONE, UV_COMPILE = "uv pip install alone, no bytecode (warm)", "uv pip install --compile-bytecode (warm)"
 CASES = (PIP_EMPTY, PIP_WARM, UV_EMPTY, UV_WARM, EDIT, UV_ALONE, UV_COMPILE)
-
-
-def say(text: str) -> None:
-    print(f"bench: {text}", flush=True)
 
 
 def _sh(*words: object) -> str:
@@ -104,14 +100,10 @@ class Bench:
         """Seconds `command` took, one run, after `prepare`."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         log = self.logs / f"{len(sum(self.samples.values(), []))+1:02d}-{slug}.log"
-        print(f"bench: {name} ...", end="", flush=True)
         try:
-            seconds = timed(command, ROOT, log=log, prepare=prepare, name=name)
+            return timed_step(name, command, ROOT, log=log, prepare=prepare, name=name)
         except CommandFailed:
-            print(" failed", flush=True)
             raise SystemExit(f"bench: '{name}' failed: see {log}") from None
-        print(f" {seconds:.1f} s", flush=True)
-        return seconds
 
     def origin(self) -> str:
         return (self.trial / ".tmgg-origin").read_text().strip()
@@ -141,7 +133,7 @@ class Bench:
         start = time.perf_counter()
         self.env_build.ensure_uv(self.root)
         self.setup["install uv itself (once per machine)"] = time.perf_counter() - start
-        say(f"uv installed in {self.setup['install uv itself (once per machine)']:.1f} s")
+        progress(f"uv installed in {self.setup['install uv itself (once per machine)']:.1f} s")
         self.edited = self.edited_lock()
 
     def round(self, number: int) -> None:
@@ -175,7 +167,7 @@ class Bench:
 
     def write(self) -> None:
         self.load.append(os.getloadavg()[0])
-        commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        commit = head_commit()[:10]
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
         medians = {case: statistics.median(samples) for case, samples in self.samples.items()}
         reference = medians[PIP_EMPTY]
@@ -212,8 +204,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results")
     args = parser.parse_args()
     args.out = args.out.resolve()
-    if not shutil.which("hyperfine"):
-        raise SystemExit("bench: hyperfine is not installed (`apt-get install -y hyperfine`)")
+    require_hyperfine()
     bench = Bench(args)
     try:
         bench.prepare()

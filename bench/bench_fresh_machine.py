@@ -35,13 +35,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.benchlib import ROOT, CommandFailed, bazel_output_base, timed
+from bench.benchlib import ROOT, CommandFailed, cache_server, clean_env, head_commit, progress, release_workspace, timed_step
 from tools.ci import bep_summary
 from tools.env import share
 
@@ -53,10 +52,6 @@ ORIGIN = {FROM_CACHE: "remote-cache", BY_UV: "uv", BY_PIP: "pip", CI_FROM_CACHE:
 SHORT = {FROM_CACHE: "cache-dev", BY_UV: "uv-dev", BY_PIP: "pip-dev", CI_FROM_CACHE: "cache-ci"}
 
 
-def say(text: str) -> None:
-    print(f"bench: {text}", flush=True)
-
-
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -64,29 +59,22 @@ class Bench:
         self.scratch.chmod(0o755)  # nginx's workers (nobody, as root) must reach the store
         self.logs = args.out / "logs/fresh_machine"
         self.logs.mkdir(parents=True, exist_ok=True)
-        self.commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+        self.commit = head_commit()
         self.cache_url = ""
         self.samples: dict[str, list[dict]] = {kind: [] for kind in KINDS}
         self.first_results: list[dict] = []
         self.step = 0
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TMGG_REMOTE_CACHE", "TMGG_VENV_CACHE", "PYTHONPATH"))}
-        env["TMGG_CACHE_PORT"] = str(self.args.cache_port)
-        env.update(extra)
-        return env
+        return clean_env(("TMGG_REMOTE_CACHE", "TMGG_VENV_CACHE", "PYTHONPATH"), TMGG_CACHE_PORT=str(self.args.cache_port), **extra)
 
     def run(self, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, Path]:
         self.step += 1
         log = self.logs / f"{self.step:02d} {name.replace('/', '_')}.log"
-        print(f"bench: {name} ...", end="", flush=True)
         try:
-            seconds = timed(command, cwd, log=log, env=env)
+            return timed_step(name, command, cwd, log=log, env=env), log
         except CommandFailed as failed:
-            print(" failed", flush=True)
             raise SystemExit(f"bench: step '{name}' exited {failed.status}: see {log}") from None
-        print(f" {seconds:.1f} s", flush=True)
-        return seconds, log
 
     def clone(self, name: str) -> tuple[Path, float]:
         dest = self.scratch / name
@@ -94,21 +82,14 @@ class Bench:
         return dest, seconds
 
     def release(self, clone: Path) -> None:
-        output_base = bazel_output_base(clone)
-        for command in (["bazel", "clean", "--expunge"], ["bazel", "shutdown"]):
-            subprocess.run(command, cwd=clone, env=self.env(), capture_output=True)
-        shutil.rmtree(output_base, ignore_errors=True)
-        shutil.rmtree(clone, ignore_errors=True)
+        release_workspace(clone, self.env())
 
     def start_cache(self) -> None:
-        self.cache_url = subprocess.run(
-            [str(ROOT / "tools/cache/server.sh"), "start", str(self.scratch / "cache")],
-            env=self.env(), check=True, capture_output=True, text=True,
-        ).stdout.strip()
-        say(f"remote cache at {self.cache_url}")
+        self.cache_url = cache_server("start", self.scratch / "cache", self.args.cache_port)
+        progress(f"remote cache at {self.cache_url}")
 
     def stop_cache(self) -> None:
-        subprocess.run([str(ROOT / "tools/cache/server.sh"), "stop", str(self.scratch / "cache")], env=self.env(), capture_output=True)
+        cache_server("stop", self.scratch / "cache", self.args.cache_port, check=False)
 
     def populate(self) -> None:
         """Every test result and the environment into the cache, from this machine's environment."""
@@ -172,7 +153,7 @@ class Bench:
             raise SystemExit(f"bench: {name}: no test ran: see {log}")
         origin = next(venvs.glob("*/.tmgg-origin")).read_text().strip()
         first = min(ends) - started
-        say(f"{name}: first test result {first:.1f} s after git clone started; environment by {origin}")
+        progress(f"{name}: first test result {first:.1f} s after git clone started; environment by {origin}")
         self.first_results.append({"git clone": round(clone_s, 2), "first result": round(first, 2), "whole suite": round(clone_s + test_s, 2), "environment": origin, "targets": len(results)})
         self.release(clone)
         shutil.rmtree(venvs, ignore_errors=True)
