@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import re
 import shlex
@@ -46,7 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.benchlib import ROOT, CommandFailed, head_commit, progress, require_hyperfine, timed_step
+from bench.benchlib import ROOT, CommandFailed, head_commit, medians_table, progress, require_hyperfine, timed_step, write_results
 from tools.env import build as env_build
 
 LOCK = ROOT / "tools/env/requirements.lock"
@@ -182,19 +181,13 @@ class Bench:
             " each trial timed by hyperfine (one run). The lock edit moves "
             f"{self.args.edit.split('==')[0]} {self.edit_note}, with the current lock's environment on the machine.",
             "",
-            "| case | median (s) | × pip, empty cache | trials (s) |",
-            "|---|---|---|---|",
         ]
-        for case, samples in self.samples.items():
-            trials = ", ".join(f"{value:.1f}" for value in samples)
-            lines.append(f"| {case} | {medians[case]:.1f} | {medians[case] / reference:.2f} | {trials} |")
-        for step, seconds in self.setup.items():
-            lines.append(f"| {step} | {seconds:.1f} | | |")
-        (self.args.out / "env_build.md").write_text("\n".join(lines) + "\n")
+        trials = {case: ", ".join(f"{value:.1f}" for value in samples) for case, samples in self.samples.items()}
+        lines.append(medians_table(["case", "median (s)", "× pip, empty cache", "trials (s)"], medians, reference, trials))
+        lines += [f"| {step} | {seconds:.1f} | | |" for step, seconds in self.setup.items()]
         data = {"commit": commit, "dirty": bool(dirty), "repeats": self.args.repeats, "edit": self.args.edit, "load": self.load,
                 "medians": medians, "samples": self.samples, "setup": self.setup}
-        (self.args.out / "env_build.json").write_text(json.dumps(data, indent=2) + "\n")
-        print("\n".join(lines))
+        write_results(self.args.out, "env_build", lines, data)
 
 
 def main() -> int:

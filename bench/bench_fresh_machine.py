@@ -31,7 +31,6 @@ Takes about 10 minutes with --repeats 2.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -40,7 +39,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.benchlib import ROOT, CommandFailed, cache_server, clean_env, head_commit, progress, release_workspace, timed_step
+from bench.benchlib import (
+    ROOT, CommandFailed, cache_server, clean_env, head_commit, medians_table, progress, release_workspace, timed_step, write_results,
+)
 from tools.ci import bep_summary
 from tools.env import share
 
@@ -169,12 +170,10 @@ class Bench:
             "Each trial: `git clone`, then `bazel test CONFIG //...` with an empty `TMGG_VENV_CACHE`;"
             " every test target came from the remote cache in every trial.",
             "",
-            "| environment | median total (s) | × env by pip | trials: clone + test (s) |",
-            "|---|---|---|---|",
         ]
-        for kind, samples in self.samples.items():
-            trials = ", ".join(f"{s['git clone']:.1f} + {s['bazel test']:.1f}" for s in samples)
-            lines.append(f"| {kind} | {medians[kind]:.1f} | {medians[kind] / reference:.2f} | {trials} |")
+        trials = {kind: ", ".join(f"{s['git clone']:.1f} + {s['bazel test']:.1f}" for s in samples) for kind, samples in self.samples.items()}
+        headers = ["environment", "median total (s)", "× env by pip", "trials: clone + test (s)"]
+        lines.append(medians_table(headers, medians, reference, trials))
         if self.first_results:
             lines += [
                 "",
@@ -188,10 +187,8 @@ class Bench:
             for row, key in (("first test result", "first result"), ("whole suite, clone included", "whole suite")):
                 values = [r[key] for r in self.first_results]
                 lines.append(f"| {row} | {statistics.median(values):.1f} | {', '.join(f'{v:.1f}' for v in values)} |")
-        (self.args.out / "fresh_machine.md").write_text("\n".join(lines) + "\n")
         data = {"commit": self.commit, "repeats": self.args.repeats, "medians": medians, "samples": self.samples, "no_remote_cache": self.first_results}
-        (self.args.out / "fresh_machine.json").write_text(json.dumps(data, indent=2) + "\n")
-        print("\n".join(lines))
+        write_results(self.args.out, "fresh_machine", lines, data)
 
 
 def main() -> int:

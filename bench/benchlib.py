@@ -1,6 +1,6 @@
 """Running and timing processes for every bench in bench/: timed commands (by hyperfine) with a
 progress line, the commit measured, a clean environment, the scratch remote cache, releasing a
-scratch clone, Bazel's Python and the reference cases.
+scratch clone, Bazel's Python and the reference cases; and writing a bench's results.
 
 `machinery.py` and `bench_suite.py` both time one config target and one runner
 target against the same case under plain pytest, and both run that pytest with
@@ -168,6 +168,26 @@ def release_workspace(clone: Path, env: dict[str, str], keep: bool = False, log:
         shutil.rmtree(output_base, ignore_errors=True)
     if not keep:
         shutil.rmtree(clone, ignore_errors=True)
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A markdown table; a `|` inside a cell becomes `/`."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def medians_table(headers: list[str], medians: dict[str, float], reference: float, trials: dict[str, str]) -> str:
+    """A markdown table of one row a case: its name, median (s), median ÷ `reference`, and its trials as given."""
+    rows = [[name, f"{median:.1f}", f"{median / reference:.2f}", trials[name]] for name, median in medians.items()]
+    return markdown_table(headers, rows)
+
+
+def write_results(out: Path, name: str, lines: list[str], data: dict) -> None:
+    """OUT/NAME.md from `lines`, OUT/NAME.json from `data`, and the markdown on stdout."""
+    (out / f"{name}.md").write_text("\n".join(lines) + "\n")
+    (out / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
+    print("\n".join(lines))
 
 
 def bazel_output_base(workspace: Path = ROOT) -> Path:

@@ -9,7 +9,7 @@ import statistics
 import sys
 from dataclasses import asdict
 
-from bench.benchlib import progress
+from bench.benchlib import markdown_table, progress
 from bench.suite.context import Context
 from bench.suite.results import CACHE_HIT, COLD, NOOP, Measure
 from bench.suite.tool_runs import BAZEL, PYTEST_FLAGS, pytest_env, run_step
@@ -17,12 +17,6 @@ from bench.suite.tool_runs import BAZEL, PYTEST_FLAGS, pytest_env, run_step
 
 def ratio(seconds: float, reference: float | None) -> str:
     return f"{seconds / reference:.2f}x" if reference else "-"
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def runs_label(samples: list[float], measured: bool = True) -> str:
@@ -44,7 +38,7 @@ def suite_table(ctx: Context) -> str:
          ratio(m.median, reference.get(m.scenario)), m.note]
         for m in ordered_measures(ctx)
     ]
-    return table(["scenario", "tool", "seconds", "runs", "vs Bazel", "note"], rows)
+    return markdown_table(["scenario", "tool", "seconds", "runs", "vs Bazel", "note"], rows)
 
 
 def matrix_table(ctx: Context) -> str:
@@ -64,7 +58,7 @@ def matrix_table(ctx: Context) -> str:
              shown, runs_label(row.samples, row.measured), ratio(seconds, reference.get(row.edit)), "; ".join(notes)]
         )
     headers = ["edit", "tool", "reran", "should rerun", "missed", "extra", "seconds", "runs", "vs Bazel", "note"]
-    return table(headers, rows)
+    return markdown_table(headers, rows)
 
 
 def breakdown_table(ctx: Context) -> str:
@@ -75,7 +69,7 @@ def breakdown_table(ctx: Context) -> str:
                      ratio(item["under Bazel"], item["plain pytest"])])
     headers = ["target", "interpreter start", "imports", "test's own work", "Bazel's overhead", "under Bazel", "plain pytest",
                "Bazel / pytest"]
-    return table(headers, rows)
+    return markdown_table(headers, rows)
 
 
 def meta(ctx: Context) -> dict:
