@@ -1,4 +1,4 @@
-"""Running and timing processes for every bench in bench/: timed commands (by hyperfine) with a
+"""Running and timing processes for the benches in bench/ that run them: timed commands (by hyperfine) with a
 progress line, the commit measured, a clean environment, the scratch remote cache, releasing a
 scratch clone, Bazel's Python and the reference cases; and writing a bench's results.
 
