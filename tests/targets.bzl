@@ -1202,6 +1202,7 @@ UNIT_TARGETS = {
         ],
         "deps": [
             "//tools/ci:trace_inputs",
+            "//tools/coverage:lcov",
             "//tools/docs:check",
             "//tools/env:build",
             "//tools/env:disk_cache",
@@ -1214,6 +1215,7 @@ UNIT_TARGETS = {
         "size": "medium",
         "tests": [
             "conftest.py",
+            "tools/test_coverage_lcov.py",
             "tools/test_disk_cache.py",
             "tools/test_docs_check.py",
             "tools/test_env_build.py",

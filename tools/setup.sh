@@ -12,7 +12,8 @@ if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
   exit 2
 fi
 
-packages=(bazel-bootstrap bazel-bootstrap-source python3 python3-venv)
+# lcov: genhtml, which writes tools/tmgg coverage's HTML report.
+packages=(bazel-bootstrap bazel-bootstrap-source python3 python3-venv lcov)
 missing=()
 for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)

@@ -5,6 +5,9 @@ It turns Bazel's test protocol into pytest arguments:
 - `--test_filter` (TESTBRIDGE_TEST_ONLY) becomes `-k`;
 - pytest's cache and entry-point plugins are off, and HOME, MPLCONFIGDIR and XDG_CACHE_HOME point
   into $TEST_TMPDIR: tests write only there;
+- under `bazel coverage` (COVERAGE_DIR set), pytest-cov measures tmgg, the runner subprocesses
+  included (//:.coveragerc), and writes LCOV to $COVERAGE_DIR/pylcov.dat, which Bazel's LCOV merger
+  (tools/coverage/lcov.py) turns into bazel-testlogs/<target>/coverage.dat;
 - pytest's exit code is the test's exit code.
 
 Usage in a BUILD file (through the macros in tools/build/rules/tmgg_tests.bzl):
@@ -38,6 +41,17 @@ def main() -> int:
             path = os.path.join(scratch, folder)
             os.makedirs(path, exist_ok=True)
             os.environ[variable] = path
+    coverage_dir = os.environ.get("COVERAGE_DIR")
+    if coverage_dir:
+        # The data files (the test's and one per subprocess) go to scratch, not the runfiles tree.
+        os.environ["COVERAGE_FILE"] = os.path.join(scratch or coverage_dir, ".coverage")
+        args += [
+            "-p",
+            "pytest_cov.plugin",
+            "--cov=tmgg",
+            "--cov-config=.coveragerc",
+            "--cov-report=lcov:" + os.path.join(coverage_dir, "pylcov.dat"),
+        ]
     return int(pytest.main(args))
 
 

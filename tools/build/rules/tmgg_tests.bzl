@@ -28,7 +28,11 @@ def tmgg_pytest(name, tests, deps = [], configs = [], cases = [], data = [], pyt
         main = _PYTEST_MAIN,
         args = ["$(rootpath %s)" % test for test in tests if test.endswith(".py") and "conftest" not in test] +
                ["--tmgg-case=" + case for case in cases] + pytest_args,
-        data = configs + data,
+        # Under `bazel coverage`, coverage.py's settings (pytest_main.py passes --cov-config).
+        data = configs + data + select({
+            "//tools/coverage:collecting": ["//:.coveragerc"],
+            "//conditions:default": [],
+        }),
         deps = deps + ["//:src_root"],
         legacy_create_init = False,
         python_version = "PY3",

@@ -1,0 +1,1 @@
+"""Coverage under Bazel: the LCOV merger and report generator that `bazel coverage` runs."""
