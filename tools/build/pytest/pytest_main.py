@@ -15,9 +15,30 @@ Usage in a BUILD file (through the macros in tools/build/rules/tmgg_tests.bzl):
 """
 
 import os
+import re
 import sys
 
 import pytest
+
+
+def name_sources_from_the_workspace(lcov: str) -> None:
+    """Rewrite the `SF:` paths of an LCOV file as paths from the workspace root.
+
+    coverage.py records real paths: those of the files the tests ran, behind the
+    runfiles' links, and those of the tmgg files no test imported, found in the
+    package's real folder; both are in the checkout. Named from the workspace
+    root, reports from any checkout or machine (through Bazel's cache) merge into
+    one. The working directory is the runfiles tree's workspace root.
+    """
+    package = os.path.join("src", "tmgg", "__init__.py")
+    real = os.path.realpath(package)
+    if not os.path.exists(lcov) or not real.endswith(os.sep + package):
+        return
+    checkout = real[: -len(package)]
+    with open(lcov) as f:
+        text = f.read()
+    with open(lcov, "w") as f:
+        f.write(re.sub("^SF:" + re.escape(checkout), "SF:", text, flags=re.MULTILINE))
 
 
 def main() -> int:
@@ -42,6 +63,7 @@ def main() -> int:
             os.makedirs(path, exist_ok=True)
             os.environ[variable] = path
     coverage_dir = os.environ.get("COVERAGE_DIR")
+    lcov = os.path.join(coverage_dir or "", "pylcov.dat")
     if coverage_dir:
         # The data files (the test's and one per subprocess) go to scratch, not the runfiles tree.
         os.environ["COVERAGE_FILE"] = os.path.join(scratch or coverage_dir, ".coverage")
@@ -50,9 +72,12 @@ def main() -> int:
             "pytest_cov.plugin",
             "--cov=tmgg",
             "--cov-config=.coveragerc",
-            "--cov-report=lcov:" + os.path.join(coverage_dir, "pylcov.dat"),
+            "--cov-report=lcov:" + lcov,
         ]
-    return int(pytest.main(args))
+    status = int(pytest.main(args))
+    if coverage_dir:
+        name_sources_from_the_workspace(lcov)
+    return status
 
 
 if __name__ == "__main__":
