@@ -1193,6 +1193,7 @@ UNIT_TARGETS = {
     "unit_tools": {
         "configs": [],
         "data": [
+            "//:.coveragerc",
             "//:MODULE.bazel",
             "//:WORKSPACE",
             "//:pyproject.toml",
@@ -1215,6 +1216,7 @@ UNIT_TARGETS = {
         "size": "medium",
         "tests": [
             "conftest.py",
+            "tools/test_coverage_config.py",
             "tools/test_coverage_lcov.py",
             "tools/test_disk_cache.py",
             "tools/test_docs_check.py",

@@ -15,6 +15,7 @@ UNIT_DATA = {
     "unit_models": ["//configs/model"],
     "unit_noise": ["//configs/noise"],
     "unit_tools": [
+        "//:.coveragerc",
         "//:MODULE.bazel",
         "//:WORKSPACE",
         "//:pyproject.toml",

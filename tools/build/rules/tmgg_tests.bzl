@@ -8,6 +8,7 @@ found them: editing a file reruns only the targets that reach it through these l
 """
 
 _PYTEST_MAIN = "//tools/build/pytest:pytest_main.py"
+_COVERAGERC = "//:.coveragerc"
 
 def tmgg_pytest(name, tests, deps = [], configs = [], cases = [], data = [], pytest_args = [], **kwargs):
     """One py_test that runs pytest on `tests`, optionally limited to some cases.
@@ -28,9 +29,10 @@ def tmgg_pytest(name, tests, deps = [], configs = [], cases = [], data = [], pyt
         main = _PYTEST_MAIN,
         args = ["$(rootpath %s)" % test for test in tests if test.endswith(".py") and "conftest" not in test] +
                ["--tmgg-case=" + case for case in cases] + pytest_args,
-        # Under `bazel coverage`, coverage.py's settings (pytest_main.py passes --cov-config).
+        # Under `bazel coverage`, coverage.py's settings (pytest_main.py passes --cov-config),
+        # unless the tests read them anyway.
         data = configs + data + select({
-            "//tools/coverage:collecting": ["//:.coveragerc"],
+            "//tools/coverage:collecting": [] if _COVERAGERC in data else [_COVERAGERC],
             "//conditions:default": [],
         }),
         deps = deps + ["//:src_root"],
