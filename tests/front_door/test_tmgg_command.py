@@ -10,7 +10,9 @@ Invariants: `-h`/`--help` (alone, or within preflight's arguments) print the
 usage on stdout and exit 0; an unknown runner or command is one line on stderr
 naming it (and the runner meant, when one is close), exit 2, and Bazel is
 never started. Off Debian (no dpkg/apt-get), tools/setup.sh says so in one line, pointing
-at uv, and exits 2.
+at uv, and exits 2. `tools/tmgg coverage` runs `bazel coverage --combined_report=lcov`
+(default targets //tests:unit_all //tests:runner_all) and leaves Bazel's merged LCOV and
+genhtml's HTML in htmlcov/; without a report it says so in one line with Bazel's status.
 """
 
 import os
@@ -91,3 +93,38 @@ def test_setup_off_debian_is_one_line_pointing_at_uv(tmp_path) -> None:
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and "no dpkg/apt-get" in lines[0] and "uv run --extra cpu" in lines[0]
+
+
+def _coverage_checkout(tmp_path: Path, bazel_body: str) -> tuple[Path, dict]:
+    """A checkout copy whose `bazel` runs `bazel_body` and whose genhtml records its arguments."""
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "tmgg", tmp_path / "tools" / "tmgg")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "tools" / "setup.sh").write_text("#!/usr/bin/env bash\nexit 0\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "bazel").write_text(f'#!/usr/bin/env bash\necho "$@" >> bazel-calls\n{bazel_body}\n')
+    (tmp_path / "bin" / "genhtml").write_text('#!/usr/bin/env bash\necho "$@" >> genhtml-calls\n')
+    for script in (tmp_path / "tools" / "setup.sh", tmp_path / "bin" / "bazel", tmp_path / "bin" / "genhtml"):
+        script.chmod(0o755)
+    return tmp_path, {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_coverage_merges_bazel_coverage_into_htmlcov(tmp_path) -> None:
+    report = "SF:src/tmgg/paths.py\nDA:1,1\nLF:1\nLH:1\nend_of_record\n"
+    write = f"mkdir -p bazel-out/_coverage && printf '{report}' > bazel-out/_coverage/_coverage_report.dat"
+    checkout, env = _coverage_checkout(tmp_path, write)
+    done = subprocess.run(["bash", "tools/tmgg", "coverage"], cwd=checkout, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (checkout / "bazel-calls").read_text() == "coverage --combined_report=lcov //tests:unit_all //tests:runner_all\n"
+    assert (checkout / "htmlcov" / "coverage.lcov").read_text() == report
+    assert "--output-directory htmlcov htmlcov/coverage.lcov" in (checkout / "genhtml-calls").read_text()
+    assert done.stderr.splitlines()[-1] == "tmgg: coverage report: htmlcov/index.html (LCOV: htmlcov/coverage.lcov)"
+
+
+def test_coverage_without_a_report_is_one_line_with_bazels_status(tmp_path) -> None:
+    checkout, env = _coverage_checkout(tmp_path, "exit 3")
+    done = subprocess.run(["bash", "tools/tmgg", "coverage", "//tests:unit_noise"], cwd=checkout, capture_output=True, text=True, env=env)
+    assert done.returncode == 3
+    assert (checkout / "bazel-calls").read_text() == "coverage --combined_report=lcov //tests:unit_noise\n"
+    assert done.stderr == "tmgg: no coverage was collected (bazel exit 3)\n"
+    assert not (checkout / "genhtml-calls").exists() and not (checkout / "htmlcov").exists()
