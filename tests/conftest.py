@@ -93,7 +93,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if missing:
         raise pytest.UsageError(
             f"--tmgg-case {', '.join(sorted(missing))}: no such case was collected; "
-            "the Bazel targets are stale, run `bazel run //tools/build:gen_test_targets`"
+            "the Bazel targets are stale, run `bazel run //tools/build:update_build_files`"
         )
     config.hook.pytest_deselected(items=dropped)
     items[:] = kept

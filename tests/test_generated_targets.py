@@ -61,7 +61,7 @@ def test_missing_dep_is_reported_with_its_build_file(fresh: dict[str, str]) -> N
 
 def test_a_tools_import_resolves_to_the_library_that_holds_the_module(tmp_path: Path) -> None:
     test_file = tmp_path / "test_x.py"
-    test_file.write_text("from tools.env import lock\nimport tools.ci.trace_inputs\nfrom tools.build.gen_test_targets import main\n")
-    # gen_test_targets.py is in a py_binary's srcs too; an import names the py_library.
-    expected = {"//tools/env:lock", "//tools/ci:trace_inputs", "//tools/build:gen_test_targets_lib"}
+    test_file.write_text("from tools.env import lock\nimport tools.ci.trace_inputs\nfrom tools.build.update_build_files import main\n")
+    # update_build_files.py is in a py_binary's srcs too; an import names the py_library.
+    expected = {"//tools/env:lock", "//tools/ci:trace_inputs", "//tools/build:update_build_files_lib"}
     assert tool_labels(Workspace(ROOT), test_file) == expected

@@ -1,7 +1,7 @@
 """What each unit test folder's tests read besides the Python modules they import.
 
 Bazel cannot infer these files from imports, so they are listed here by hand.
-tools/build/gen_test_targets.py copies them into UNIT_TARGETS in tests/targets.bzl
+tools/build/update_build_files.py copies them into UNIT_TARGETS in tests/targets.bzl
 (and gives the target the libraries that these configs' `_target_`s name); CI's input
 trace (python3 -m tools.ci.trace_inputs) fails a target whose tests open a file that
 is not declared. A config group's label (//configs/model) stands for its YAML files.

@@ -1,7 +1,7 @@
 """tmgg's developer tools, one folder per concern; run them as modules from the checkout's root.
 
 - build/: the Bazel build: rules and macros, the test entry point, the generator of
-  BUILD files and tests/targets.bzl, buildifier (python3 -m tools.build.gen_test_targets);
+  BUILD files and tests/targets.bzl, buildifier (python3 -m tools.build.update_build_files);
 - env/: the Python environment: the lock, building it with uv or pip, sharing it through
   the remote cache, the checks tools/bazel runs first (python3 -m tools.env.share publish);
 - cache/: the bundled remote cache (tools/cache/server.sh) and its pruning;

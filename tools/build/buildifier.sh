@@ -53,7 +53,7 @@ warnings=$(
 )
 
 # The generated files (tests/targets.bzl, src/**/BUILD.bazel, configs/**/BUILD.bazel) are
-# checked too: tools/build/gen_test_targets.py writes them as buildifier formats them, so fix mode
+# checked too: tools/build/update_build_files.py writes them as buildifier formats them, so fix mode
 # leaves them as they are and their freshness test keeps passing.
 
 # Installed once per machine and version by tools/build/npm_tool.sh; exit 2 if it cannot be.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 OUTPUT = Path("tests/targets.bzl")
-REFRESH = "bazel run //tools/build:gen_test_targets"
+REFRESH = "bazel run //tools/build:update_build_files"
 CONFIG_TEST = "tests/test_config_composition.py"
 RUNNER_TEST = "tests/test_runner_integration.py"
 SWEEP_TEST = "tests/test_sweep_jobs.py"

@@ -3,7 +3,7 @@
 Every test target runs the one pytest entry point, //tools/build/pytest:pytest_main.py,
 on its own test files. It depends on the libraries of the tmgg modules its tests
 import (src/tmgg/**/BUILD.bazel, one py_library per module) and on the config
-files its compositions load (configs/**/BUILD.bazel), as tools/build/gen_test_targets.py
+files its compositions load (configs/**/BUILD.bazel), as tools/build/update_build_files.py
 found them: editing a file reruns only the targets that reach it through these labels.
 """
 

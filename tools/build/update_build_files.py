@@ -18,8 +18,8 @@ and the configs alone:
   import names (configs, the lock); tests/unit_data.bzl lists those by hand.
 
 Usage:
-    bazel run //tools/build:gen_test_targets                        # rewrite the generated files
-    PYTHONPATH=src python3 -m tools.build.gen_test_targets --check  # exit 1, naming what is stale
+    bazel run //tools/build:update_build_files                        # rewrite the generated files
+    PYTHONPATH=src python3 -m tools.build.update_build_files --check  # exit 1, naming what is stale
 """
 
 from __future__ import annotations
