@@ -19,6 +19,12 @@ UNIT_DATA = {
         "//:MODULE.bazel",
         "//:WORKSPACE",
         "//:pyproject.toml",
+        # test_family_table.py reads where the test families could be spelled again.
+        "//tests:BUILD.bazel",
+        "//tests:targets.bzl",
+        "//tools/build:py_files",
+        "//tools/build:test_families.bzl",
+        "//tools/build/rules:tmgg_tests.bzl",
         "//tools/env:requirements-gpu.lock",
         "//tools/env:requirements.lock",
         "//tools/env:uv-requirements.txt",

@@ -1,4 +1,4 @@
-"""Writing the generated files: a BUILD.bazel per package and config folder, tests/targets.bzl, and the staleness report."""
+"""Writing the generated files: a BUILD.bazel per package and config folder, tests/targets.bzl, tools/build/runners.bzl, and the staleness report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from tools.build.import_graph import ImportGraph, Workspace, label_key, short
-from tools.build.test_families import OUTPUT, REFRESH
+from tools.build.test_families import OUTPUT, REFRESH, RUNNERS
 from tools.build.test_tables import generate
 
 
@@ -102,11 +102,14 @@ def config_packages(workspace: Workspace) -> dict[str, str]:
                 ]
             )
         ]
+        # By glob, so that adding a config file to a folder leaves its BUILD file as it is.
+        yamls_glob = 'glob(["*.yaml"])' if yamls else ""
         if yamls:
-            blocks.append(f"exports_files({_list(yamls, '')})")
-        srcs = [*yamls, *sorted(subgroups, key=label_key)]
+            blocks.append(f"# Each config file by its own label, //{folder}:<name>.yaml.\nexports_files({yamls_glob})")
+        subgroups = _list(sorted(subgroups, key=label_key), "    ") if subgroups else ""
+        srcs = " + ".join(part for part in (yamls_glob, subgroups) if part)
         comment = "The whole group, subgroups included." if subgroups else "The whole group."
-        blocks.append(_call("filegroup", comment, name=Path(folder).name, srcs=srcs))
+        blocks.append(f'# {comment}\nfilegroup(\n    name = "{Path(folder).name}",\n    srcs = {srcs},\n)')
         files[folder] = "\n\n".join(blocks) + "\n"
     return files
 
@@ -138,6 +141,21 @@ def render_targets(tables: dict[str, dict], build_files: list[str]) -> str:
     return "\n".join(lines)
 
 
+def render_runners(runners: dict[str, dict]) -> str:
+    """tools/build/runners.bzl: each runner's entry point, for the root BUILD.bazel's `bazel run` targets."""
+    lines = [
+        f'"""{HEADER[2:]}',
+        "",
+        "The runners of pyproject.toml's [project.scripts]: //:BUILD.bazel makes a",
+        "`bazel run` target of each (`bazel run //:tmgg-gnn`).",
+        '"""',
+        "",
+        "RUNNERS = {",
+    ]
+    lines += [f"    {json.dumps(script)}: {json.dumps(runners[script]['entry'])}," for script in sorted(runners)]
+    return "\n".join([*lines, "}", ""])
+
+
 def render(workspace: Workspace) -> dict[str, str]:
     """{workspace-relative path: content} of every generated file."""
     graph = ImportGraph(workspace)
@@ -145,7 +163,9 @@ def render(workspace: Workspace) -> dict[str, str]:
     workspace.packages |= set(packages)
     outputs = {f"{package}/BUILD.bazel": content for package, content in packages.items()}
     build_files = sorted((workspace.label(workspace.root / path) for path in outputs), key=label_key)
-    outputs[OUTPUT.as_posix()] = render_targets(generate(workspace), build_files)
+    tables = generate(workspace)
+    outputs[OUTPUT.as_posix()] = render_targets(tables, build_files)
+    outputs[RUNNERS.as_posix()] = render_runners(tables["RUNNER_TARGETS"])
     return dict(sorted(outputs.items()))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.build.import_graph import Workspace, label_key
+from tools.build.import_graph import ImportGraph, Workspace, label_key
 from tools.build.test_families import UNIT_DATA
 
 
@@ -47,6 +47,18 @@ class Compositions:
 
         cfg = self._with_hydra(lambda _: compose(config_name=config_name, overrides=overrides))
         return collect_targets(OmegaConf.to_container(cfg, resolve=False))
+
+
+def target_loads(graph: ImportGraph, targets: set[str]) -> set[tuple[str, str]]:
+    """What instantiating the given `_target_` paths makes Python run (see ImportGraph)."""
+    loads: set[tuple[str, str]] = set()
+    for target in targets:
+        if target.split(".")[0] != "tmgg":
+            continue
+        base, _, name = target.rpartition(".")
+        # Hydra imports `base`, then reaches `name` on it: a lazy export loads its module.
+        loads |= graph.reach(base) | graph.reach(graph.defining_module(base, name))
+    return loads
 
 
 def collect_targets(node) -> set[str]:

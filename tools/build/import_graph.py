@@ -244,18 +244,6 @@ class ImportGraph:
         return self.loads_of_file(path, "")
 
 
-def target_loads(graph: ImportGraph, targets: set[str]) -> set[tuple[str, str]]:
-    """What instantiating the given `_target_` paths makes Python run (see ImportGraph)."""
-    loads: set[tuple[str, str]] = set()
-    for target in targets:
-        if target.split(".")[0] != "tmgg":
-            continue
-        base, _, name = target.rpartition(".")
-        # Hydra imports `base`, then reaches `name` on it: a lazy export loads its module.
-        loads |= graph.reach(base) | graph.reach(graph.defining_module(base, name))
-    return loads
-
-
 def tool_labels(workspace: Workspace, path: Path) -> set[str]:
     """The libraries of the `tools` modules a test file imports (`from tools.env import lock`: //tools/env:lock).
 

@@ -1,4 +1,4 @@
-"""The test families the generator writes targets for: each family's test file, and the generated and hand-written tables."""
+"""The test families, read from tools/build/test_families.bzl (the macros load it too), and the generator's own paths."""
 
 from __future__ import annotations
 
@@ -6,11 +6,28 @@ from pathlib import Path
 
 
 OUTPUT = Path("tests/targets.bzl")
+# The runners of [project.scripts] for the root BUILD.bazel, which loads nothing from tests/.
+RUNNERS = Path("tools/build/runners.bzl")
 REFRESH = "bazel run //tools/build:update_build_files"
-CONFIG_TEST = "tests/test_config_composition.py"
-RUNNER_TEST = "tests/test_runner_integration.py"
-SWEEP_TEST = "tests/test_sweep_jobs.py"
-OPTION_TEST = "tests/test_config_options.py"
-FRESHNESS_TEST = "tests/test_generated_targets.py"
 # The files each unit test folder reads besides Python modules: Bazel cannot infer them.
 UNIT_DATA = "tests/unit_data.bzl"
+# Starlark that is plain data reads the same as Python.
+FAMILIES_FILE = Path(__file__).with_name("test_families.bzl")
+
+
+def _read(path: Path) -> dict:
+    names: dict = {}
+    exec(path.read_text(), names)
+    return names
+
+
+_FAMILIES = _read(FAMILIES_FILE)
+# {table of tests/targets.bzl: {"test", "flag", "values", "size", "tags", ...}}
+TEST_FAMILIES: dict[str, dict] = _FAMILIES["TEST_FAMILIES"]
+# {table: its test file, workspace-relative}
+FAMILY_TESTS = {table: f"tests/{family['test']}" for table, family in TEST_FAMILIES.items()}
+CONFIG_TEST = FAMILY_TESTS["CONFIG_TARGETS"]
+RUNNER_TEST = FAMILY_TESTS["RUNNER_TARGETS"]
+SWEEP_TEST = FAMILY_TESTS["SWEEP_TARGETS"]
+OPTION_TEST = FAMILY_TESTS["OPTION_TARGETS"]
+FRESHNESS_TEST = f"tests/{_FAMILIES['FRESHNESS_TEST']}"

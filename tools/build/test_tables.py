@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tools.build.compositions import Compositions, declared_runners, label_files, unit_data, unit_sizes, yaml_targets
-from tools.build.import_graph import ImportGraph, Workspace, label_key, target_loads, tool_labels
-from tools.build.test_families import CONFIG_TEST, FRESHNESS_TEST, OPTION_TEST, RUNNER_TEST, SWEEP_TEST, UNIT_DATA
+from tools.build.compositions import Compositions, declared_runners, label_files, target_loads, unit_data, unit_sizes, yaml_targets
+from tools.build.import_graph import ImportGraph, Workspace, label_key, tool_labels
+from tools.build.test_families import CONFIG_TEST, FAMILY_TESTS, FRESHNESS_TEST, OPTION_TEST, RUNNER_TEST, SWEEP_TEST, UNIT_DATA
 
 
 def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
@@ -23,7 +23,7 @@ def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
     }
     # Tests of src/tmgg's top-level modules (tests/test_paths.py) sit beside the integration
     # families; those that no other target runs share one target.
-    owned = {CONFIG_TEST, RUNNER_TEST, SWEEP_TEST, OPTION_TEST, FRESHNESS_TEST}
+    owned = {*FAMILY_TESTS.values(), FRESHNESS_TEST}
     top_level = sorted(p for p in tests_root.glob("test_*.py") if workspace.rel(p) not in owned)
     if top_level:
         groups["unit_tmgg"] = top_level

@@ -1,4 +1,4 @@
-"""Macros that turn tests/targets.bzl (generated) into Bazel targets.
+"""Macros that turn tests/targets.bzl (generated) into Bazel targets, each family as tools/build/test_families.bzl says.
 
 Every test target runs the one pytest entry point, //tools/build/pytest:pytest_main.py,
 on its own test files. It depends on the libraries of the tmgg modules its tests
@@ -6,6 +6,8 @@ import (src/tmgg/**/BUILD.bazel, one py_library per module) and on the config
 files its compositions load (configs/**/BUILD.bazel), as tools/build/update_build_files.py
 found them: editing a file reruns only the targets that reach it through these labels.
 """
+
+load("//tools/build:test_families.bzl", "TEST_FAMILIES")
 
 _PYTEST_MAIN = "//tools/build/pytest:pytest_main.py"
 _COVERAGERC = "//:.coveragerc"
@@ -42,93 +44,35 @@ def tmgg_pytest(name, tests, deps = [], configs = [], cases = [], data = [], pyt
         **kwargs
     )
 
-def config_tests(targets, **kwargs):
-    """One `config` target per base or stage config; it also holds the config's `learns` case.
+def family_tests(table, targets, **kwargs):
+    """One target per entry of a generated table, running its family's test file.
+
+    The family (tools/build/test_families.bzl) names the test file, the pytest option
+    that picks each target's cases, and the size and tags; the entry gives the deps,
+    the configs and the option's values.
 
     Args:
-      targets: {config name: {"deps": [...], "configs": [...]}} from tests/targets.bzl.
+      table: the table's name in tests/targets.bzl, e.g. "CONFIG_TARGETS".
+      targets: {target name: {"deps": [...], "configs": [...], ...}} from tests/targets.bzl.
       **kwargs: passed to every py_test.
     """
-    for config, spec in targets.items():
-        tmgg_pytest(
-            name = config,
-            tests = ["test_config_composition.py", "conftest.py"],
-            deps = spec["deps"],
-            configs = spec["configs"],
-            cases = [config],
-            # The `learns` case trains the job (30 to 80 steps): 60 s of "small" is too tight on 2 busy cores.
-            size = "medium",
-            tags = ["integration", "config", "learns"],
-            **kwargs
-        )
-
-def _job_tests(targets, test, flag, key, tags, **kwargs):
-    """One target per entry of `targets`, running `test` with `--<flag>=<value>` for each spec[key]."""
+    family = TEST_FAMILIES[table]
+    settings = dict(kwargs)
+    if "timeout" in family:
+        settings["timeout"] = family["timeout"]
     for name, spec in targets.items():
-        values = spec[key] if type(spec[key]) == "list" else [spec[key]]
+        values = spec[family["values"]] if family["values"] else name
+        values = values if type(values) == "list" else [values]
         tmgg_pytest(
             name = name,
-            tests = [test, "conftest.py"],
+            tests = [family["test"], "conftest.py"],
             deps = spec["deps"],
             configs = spec["configs"],
-            pytest_args = ["--%s=%s" % (flag, value) for value in values],
-            # Each job's `learns` case trains it (30 to 80 steps): 60 s of "small" is too tight on 2 busy cores.
-            size = "medium",
-            tags = tags,
-            **kwargs
-        )
-
-def sweep_tests(targets, **kwargs):
-    """One `sweep` target per runner whose launch is a Hydra sweep: each job is a case.
-
-    Args:
-      targets: {target name: {"sweep": runner config, "deps": [...], "configs": [...]}} from tests/targets.bzl.
-      **kwargs: passed to every py_test.
-    """
-    _job_tests(
-        targets,
-        "test_sweep_jobs.py",
-        "tmgg-sweep",
-        "sweep",
-        ["integration", "config", "sweep", "learns"],
-        **kwargs
-    )
-
-def option_tests(targets, **kwargs):
-    """One target per config group whose options no runner loads: each option is a case.
-
-    Args:
-      targets: {target name: {"options": [case ids], "deps": [...], "configs": [...]}} from tests/targets.bzl.
-      **kwargs: passed to every py_test.
-    """
-    _job_tests(
-        targets,
-        "test_config_options.py",
-        "tmgg-option",
-        "options",
-        ["integration", "config", "learns"],
-        **kwargs
-    )
-
-def runner_tests(targets, **kwargs):
-    """One `runner` target per CLI runner; its pytest timeout (120 s) fires before Bazel's.
-
-    Args:
-      targets: {runner script: {"case": id, "deps": [...], "configs": [...]}} from tests/targets.bzl.
-      **kwargs: passed to every py_test.
-    """
-    for script, spec in targets.items():
-        tmgg_pytest(
-            name = script,
-            tests = ["test_runner_integration.py", "conftest.py"],
-            deps = spec["deps"],
-            configs = spec["configs"],
-            cases = [spec["case"]],
-            data = ["//:pyproject.toml"],
-            size = "medium",
-            timeout = "moderate",
-            tags = ["integration", "slow", "runner"],
-            **kwargs
+            data = family.get("data", []),
+            pytest_args = ["--%s=%s" % (family["flag"], value) for value in values],
+            size = family["size"],
+            tags = family["tags"],
+            **settings
         )
 
 def unit_tests(targets, **kwargs):
@@ -150,21 +94,21 @@ def unit_tests(targets, **kwargs):
             **kwargs
         )
 
-def runner_binaries(targets, **kwargs):
+def runner_binaries(runners, **kwargs):
     """A `bazel run` target per CLI runner: `bazel run //:tmgg-spectral -- model.k=16`.
 
     Each holds every tmgg module and config: overrides may choose any of them.
 
     Args:
-      targets: {runner script: {"entry": "module:function", ...}} from tests/targets.bzl.
+      runners: {runner script: "module:function"} from tools/build/runners.bzl (generated).
       **kwargs: passed to every py_binary.
     """
-    for script, spec in targets.items():
+    for script, entry in runners.items():
         native.py_binary(
             name = script,
             srcs = ["//tools/build/rules:run_entry_point.py"],
             main = "//tools/build/rules:run_entry_point.py",
-            args = [script, spec["entry"]],
+            args = [script, entry],
             deps = ["//src:tmgg"],
             data = ["//configs"],
             python_version = "PY3",
