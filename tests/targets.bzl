@@ -5,362 +5,10 @@ compositions load, and the libraries of the modules its test files import and
 its configs' `_target_`s name. The libraries' own deps are in src/tmgg/**/BUILD.bazel.
 """
 
-RUNNER_TARGETS = {
-    "tmgg-attention": {
-        "case": "tmgg-attention-base_config_attention",
-        "configs": [
-            "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/attention:multi_head.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/attention:multi_head_attention_denoiser",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:base_config_attention",
-        "kind": "experiment",
-    },
-    "tmgg-digress": {
-        "case": "tmgg-digress-base_config_digress",
-        "configs": [
-            "//configs:base_config_digress.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/digress:digress.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/digress:digress_graph_transformer",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:base_config_digress",
-        "kind": "experiment",
-    },
-    "tmgg-gnn": {
-        "case": "tmgg-gnn-base_config_gnn",
-        "configs": [
-            "//configs:base_config_gnn.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/gnn:gnn.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/gnn",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:base_config_gnn",
-        "kind": "experiment",
-    },
-    "tmgg-grid-search": {
-        "case": "tmgg-grid-search-grid_search_base",
-        "configs": [
-            "//configs:base_defaults.yaml",
-            "//configs:grid_search_base.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:grid_search_base",
-        "kind": "experiment",
-    },
-    "tmgg-hybrid": {
-        "case": "tmgg-hybrid-base_config_hybrid",
-        "configs": [
-            "//configs:base_config_hybrid.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/hybrid:hybrid.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/hybrid:hybrid_gnn_transformer",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:base_config_hybrid",
-        "kind": "experiment",
-    },
-    "tmgg-spectral": {
-        "case": "tmgg-spectral-base_config_spectral",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:base_config_spectral",
-        "kind": "experiment",
-    },
-    "tmgg-stage1": {
-        "case": "tmgg-stage1-stage1_poc",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_small.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/stage:stage1_poc.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:stage1_poc",
-        "kind": "stage",
-    },
-    "tmgg-stage1-5": {
-        "case": "tmgg-stage1-5-stage1_5_crossdata",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:ring_of_cliques.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/stage:stage1_5_crossdata.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:single_graph_data_module",
-            "//src/tmgg/data/generators:ring_of_cliques_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:stage1_5_crossdata",
-        "kind": "stage",
-    },
-    "tmgg-stage1-sanity": {
-        "case": "tmgg-stage1-sanity-stage1_sanity",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_single_graph.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/baselines:mlp.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/stage:stage1_sanity.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:single_graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/baselines:mlp_baseline",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:stage1_sanity",
-        "kind": "stage",
-    },
-    "tmgg-stage2": {
-        "case": "tmgg-stage2-stage2_validation",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/module/scheduler:cosine.yaml",
-            "//configs/noise:gaussian.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/stage:stage2_validation.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:gaussian_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:stage2_validation",
-        "kind": "stage",
-    },
-    "tmgg-stage3": {
-        "case": "tmgg-stage3-stage3_diversity",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/stage:stage3_diversity.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:stage3_diversity",
-        "kind": "stage",
-    },
-    "tmgg-stage4": {
-        "case": "tmgg-stage4-stage4_benchmarks",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/module/scheduler:cosine.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/stage:stage4_benchmarks.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:stage4_benchmarks",
-        "kind": "stage",
-    },
-    "tmgg-stage5": {
-        "case": "tmgg-stage5-stage5_full",
-        "configs": [
-            "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/model/spectral:self_attention.yaml",
-            "//configs/module:denoiser.yaml",
-            "//configs/module/scheduler:cosine.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/quick:train.yaml",
-            "//configs/stage:stage5_full.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/models/spectral:spectral_self_attention",
-            "//src/tmgg/noise:edge_flip_noise",
-            "//src/tmgg/runners:__init__",
-        ],
-        "entry": "tmgg.runners:stage5_full",
-        "kind": "stage",
-    },
-}
-
 CONFIG_TARGETS = {
     "base_config_attention": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -383,7 +31,6 @@ CONFIG_TARGETS = {
     "base_config_digress": {
         "configs": [
             "//configs:base_config_digress.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -406,7 +53,6 @@ CONFIG_TARGETS = {
     "base_config_gnn": {
         "configs": [
             "//configs:base_config_gnn.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -429,7 +75,6 @@ CONFIG_TARGETS = {
     "base_config_hybrid": {
         "configs": [
             "//configs:base_config_hybrid.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -452,7 +97,6 @@ CONFIG_TARGETS = {
     "base_config_spectral": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -472,28 +116,8 @@ CONFIG_TARGETS = {
             "//src/tmgg/noise:edge_flip_noise",
         ],
     },
-    "base_defaults": {
-        "configs": [
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/launch:config_options",
-            "//src/tmgg/learning:learning_check",
-            "//src/tmgg/noise:edge_flip_noise",
-        ],
-    },
     "grid_search_base": {
         "configs": [
-            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -517,7 +141,6 @@ CONFIG_TARGETS = {
     "stage1_5_crossdata": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:ring_of_cliques.yaml",
             "//configs/hydra:default.yaml",
@@ -541,7 +164,6 @@ CONFIG_TARGETS = {
     "stage1_poc": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_small.yaml",
             "//configs/hydra:default.yaml",
@@ -565,7 +187,6 @@ CONFIG_TARGETS = {
     "stage1_sanity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_single_graph.yaml",
             "//configs/hydra:default.yaml",
@@ -589,7 +210,6 @@ CONFIG_TARGETS = {
     "stage2_validation": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -614,7 +234,6 @@ CONFIG_TARGETS = {
     "stage3_diversity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -638,7 +257,6 @@ CONFIG_TARGETS = {
     "stage4_benchmarks": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -663,7 +281,6 @@ CONFIG_TARGETS = {
     "stage5_full": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -690,7 +307,6 @@ CONFIG_TARGETS = {
 SWEEP_TARGETS = {
     "grid_search_base_sweep": {
         "configs": [
-            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -716,7 +332,6 @@ SWEEP_TARGETS = {
     "stage3_diversity_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:er.yaml",
             "//configs/data:regular.yaml",
@@ -751,7 +366,6 @@ SWEEP_TARGETS = {
     "stage4_benchmarks_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -782,7 +396,6 @@ SWEEP_TARGETS = {
     "stage5_full_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -811,7 +424,6 @@ SWEEP_TARGETS = {
 OPTION_TARGETS = {
     "options_hydra_launcher": {
         "configs": [
-            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -843,7 +455,6 @@ OPTION_TARGETS = {
     "options_logger": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -873,7 +484,6 @@ OPTION_TARGETS = {
             "//configs:base_config_gnn.yaml",
             "//configs:base_config_hybrid.yaml",
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/data:sbm_single_graph.yaml",
@@ -913,7 +523,6 @@ OPTION_TARGETS = {
     "options_module_scheduler": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -939,7 +548,6 @@ OPTION_TARGETS = {
     "options_noise": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -963,7 +571,6 @@ OPTION_TARGETS = {
     "options_trainer": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -1193,13 +800,13 @@ UNIT_TARGETS = {
     "unit_tools": {
         "configs": [],
         "data": [
-            "//:.coveragerc",
             "//:MODULE.bazel",
             "//:WORKSPACE",
             "//:pyproject.toml",
             "//tests:BUILD.bazel",
             "//tests:targets.bzl",
             "//tools/build:py_files",
+            "//tools/build:runners.bzl",
             "//tools/build:test_families.bzl",
             "//tools/build/rules:tmgg_tests.bzl",
             "//tools/env:requirements-gpu.lock",
@@ -1210,7 +817,6 @@ UNIT_TARGETS = {
             "//tools/build:target_graph",
             "//tools/build:test_families",
             "//tools/ci:trace_inputs",
-            "//tools/coverage:lcov",
             "//tools/docs:check",
             "//tools/env:build",
             "//tools/env:disk_cache",
@@ -1223,8 +829,6 @@ UNIT_TARGETS = {
         "size": "medium",
         "tests": [
             "conftest.py",
-            "tools/test_coverage_config.py",
-            "tools/test_coverage_lcov.py",
             "tools/test_disk_cache.py",
             "tools/test_docs_check.py",
             "tools/test_env_build.py",
@@ -1278,7 +882,6 @@ GENERATED_BUILD_FILES = [
     "//configs/module/scheduler:BUILD.bazel",
     "//configs/noise:BUILD.bazel",
     "//configs/paths:BUILD.bazel",
-    "//configs/quick:BUILD.bazel",
     "//configs/stage:BUILD.bazel",
     "//configs/trainer:BUILD.bazel",
     "//src:BUILD.bazel",

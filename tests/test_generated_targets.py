@@ -24,7 +24,7 @@ from runfiles import Runfiles
 
 from tools.build.build_files import read_current, render, stale_report
 from tools.build.import_graph import Workspace, tool_labels
-from tools.build.test_families import OUTPUT, REFRESH
+from tools.build.test_families import REFRESH, RUNNERS
 
 pytestmark = pytest.mark.unit
 
@@ -45,7 +45,7 @@ def test_generated_files_are_fresh(fresh: dict[str, str]) -> None:
 
 
 def test_missing_runner_is_reported_with_the_line_to_add(fresh: dict[str, str]) -> None:
-    targets = OUTPUT.as_posix()
+    targets = RUNNERS.as_posix()
     without_spectral = "\n".join(line for line in fresh[targets].splitlines() if not line.startswith('    "tmgg-spectral"'))
     report = stale_report({**fresh, targets: without_spectral}, fresh)
     assert report is not None and REFRESH in report

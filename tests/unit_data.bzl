@@ -23,6 +23,7 @@ UNIT_DATA = {
         "//tests:BUILD.bazel",
         "//tests:targets.bzl",
         "//tools/build:py_files",
+        "//tools/build:runners.bzl",
         "//tools/build:test_families.bzl",
         "//tools/build/rules:tmgg_tests.bzl",
         "//tools/env:requirements-gpu.lock",

@@ -126,34 +126,37 @@ def render_targets(tables: dict[str, dict], build_files: list[str]) -> str:
         "",
     ]
     for table, entries in tables.items():
-        lines.append(f"{table} = {{")
-        for key in sorted(entries):
-            lines.append(f"    {json.dumps(key)}: {{")
-            for field, value in sorted(entries[key].items()):
-                text = _list(value, "        ") if isinstance(value, list) else json.dumps(value)
-                lines.append(f"        {json.dumps(field)}: {text},")
-            lines.append("    },")
-        lines.append("}")
-        lines.append("")
+        lines += _table(table, entries)
     lines.append("# The BUILD files this generator writes; the freshness check reads them.")
     lines.append(f"GENERATED_BUILD_FILES = {_list(build_files, '')}")
     lines.append("")
     return "\n".join(lines)
 
 
+def _table(name: str, entries: dict[str, dict]) -> list[str]:
+    """A generated table's lines: one entry per target, one field a line, sorted."""
+    lines = [f"{name} = {{"]
+    for key in sorted(entries):
+        lines.append(f"    {json.dumps(key)}: {{")
+        for field, value in sorted(entries[key].items()):
+            text = _list(value, "        ") if isinstance(value, list) else json.dumps(value)
+            lines.append(f"        {json.dumps(field)}: {text},")
+        lines.append("    },")
+    return [*lines, "}", ""]
+
+
 def render_runners(runners: dict[str, dict]) -> str:
-    """tools/build/runners.bzl: each runner's entry point, for the root BUILD.bazel's `bazel run` targets."""
+    """tools/build/runners.bzl: per runner, its entry point and what its test target reads."""
     lines = [
         f'"""{HEADER[2:]}',
         "",
-        "The runners of pyproject.toml's [project.scripts]: //:BUILD.bazel makes a",
-        "`bazel run` target of each (`bazel run //:tmgg-gnn`).",
+        "The runners of pyproject.toml's [project.scripts]: the root BUILD.bazel makes a",
+        "`bazel run` target of each (`bazel run //:tmgg-gnn`) from its entry point, and",
+        "tests/BUILD.bazel a test target from the config files and libraries it reads.",
         '"""',
         "",
-        "RUNNERS = {",
     ]
-    lines += [f"    {json.dumps(script)}: {json.dumps(runners[script]['entry'])}," for script in sorted(runners)]
-    return "\n".join([*lines, "}", ""])
+    return "\n".join([*lines, *_table("RUNNER_TARGETS", runners)])
 
 
 def render(workspace: Workspace) -> dict[str, str]:
@@ -164,8 +167,9 @@ def render(workspace: Workspace) -> dict[str, str]:
     outputs = {f"{package}/BUILD.bazel": content for package, content in packages.items()}
     build_files = sorted((workspace.label(workspace.root / path) for path in outputs), key=label_key)
     tables = generate(workspace)
+    runners = tables.pop("RUNNER_TARGETS")
     outputs[OUTPUT.as_posix()] = render_targets(tables, build_files)
-    outputs[RUNNERS.as_posix()] = render_runners(tables["RUNNER_TARGETS"])
+    outputs[RUNNERS.as_posix()] = render_runners(runners)
     return dict(sorted(outputs.items()))
 
 

@@ -2,7 +2,7 @@
 
 Shared by the fault drill, the input trace and the benchmarks: they need the
 files each target declares and the set of targets an edit must rerun (the
-"true set"). Both follow from tests/targets.bzl (each target's top-level labels)
+"true set"). Both follow from tests/targets.bzl and tools/build/runners.bzl (each target's top-level labels)
 and the generated BUILD files under src/ and configs/ (each library's files and
 deps), read here as Python without Bazel. The freshness check's inputs are
 listed once, in tests/BUILD.bazel; they are asked of Bazel.
@@ -22,14 +22,21 @@ LOCK = "tools/env/requirements.lock"
 FRESHNESS_TARGET = "generated_targets_fresh"
 
 
+# The runners' table, beside tests/targets.bzl's: the root BUILD.bazel loads it too.
+RUNNERS_FILE = "tools/build/runners.bzl"
+
+
 def _read_targets(workspace: Path) -> dict:
     tables: dict = {}
     exec((workspace / "tests/targets.bzl").read_text(), tables)
+    # A scratch workspace (a test's) may hold every table in tests/targets.bzl.
+    if (workspace / RUNNERS_FILE).is_file():
+        exec((workspace / RUNNERS_FILE).read_text(), tables)
     return tables
 
 
 def load_targets(workspace: Path) -> dict[str, dict[str, dict]]:
-    """{table name: {target: spec}} as generated in `workspace`/tests/targets.bzl."""
+    """{table name: {target: spec}} as generated in `workspace`/tests/targets.bzl and tools/build/runners.bzl."""
     tables = _read_targets(workspace)
     return {table: tables[table] for table in TABLES}
 

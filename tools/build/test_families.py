@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 OUTPUT = Path("tests/targets.bzl")
-# The runners of [project.scripts] for the root BUILD.bazel, which loads nothing from tests/.
+# The runners' table: the root BUILD.bazel loads it (and nothing from tests/), and so does tests/BUILD.bazel.
 RUNNERS = Path("tools/build/runners.bzl")
 REFRESH = "bazel run //tools/build:update_build_files"
 # The files each unit test folder reads besides Python modules: Bazel cannot infer them.

@@ -4,9 +4,10 @@
 One runner has several names (the console script, its config, its test
 targets, its `bazel run` label); the table maps them. It is written from the
 tree itself: `[project.scripts]` in pyproject.toml, each config's opening
-comment (its first sentence says what the runner is for), and the tables of
-tests/targets.bzl. The README holds it between two markers; the docs check
-(python3 -m tools.docs.check, run by CI) fails when it is stale.
+comment (its first sentence says what the runner is for), and the generated
+tables (tests/targets.bzl, tools/build/runners.bzl). The README holds it
+between two markers; the docs check (python3 -m tools.docs.check, run by CI)
+fails when it is stale.
 
 Usage:
     python3 -m tools.docs.runner_table           # print the table

@@ -94,21 +94,21 @@ def unit_tests(targets, **kwargs):
             **kwargs
         )
 
-def runner_binaries(runners, **kwargs):
+def runner_binaries(targets, **kwargs):
     """A `bazel run` target per CLI runner: `bazel run //:tmgg-spectral -- model.k=16`.
 
     Each holds every tmgg module and config: overrides may choose any of them.
 
     Args:
-      runners: {runner script: "module:function"} from tools/build/runners.bzl (generated).
+      targets: {runner script: {"entry": "module:function", ...}} from tools/build/runners.bzl (generated).
       **kwargs: passed to every py_binary.
     """
-    for script, entry in runners.items():
+    for script, spec in targets.items():
         native.py_binary(
             name = script,
             srcs = ["//tools/build/rules:run_entry_point.py"],
             main = "//tools/build/rules:run_entry_point.py",
-            args = [script, entry],
+            args = [script, spec["entry"]],
             deps = ["//src:tmgg"],
             data = ["//configs"],
             python_version = "PY3",
