@@ -803,8 +803,6 @@ UNIT_TARGETS = {
             "//:MODULE.bazel",
             "//:WORKSPACE",
             "//:pyproject.toml",
-            "//tests:BUILD.bazel",
-            "//tests:targets.bzl",
             "//tools/build:py_files",
             "//tools/build:runners.bzl",
             "//tools/build:test_families.bzl",

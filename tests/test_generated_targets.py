@@ -24,7 +24,7 @@ from runfiles import Runfiles
 
 from tools.build.build_files import read_current, render, stale_report
 from tools.build.import_graph import Workspace, tool_labels
-from tools.build.test_families import REFRESH, RUNNERS
+from tools.build.test_families import FRESHNESS_TEST, REFRESH, RUNNERS, TEST_FAMILIES
 
 pytestmark = pytest.mark.unit
 
@@ -65,3 +65,12 @@ def test_a_tools_import_resolves_to_the_library_that_holds_the_module(tmp_path: 
     # update_build_files.py is in a py_binary's srcs too; an import names the py_library.
     expected = {"//tools/env:lock", "//tools/ci:trace_inputs", "//tools/build:update_build_files_lib"}
     assert tool_labels(Workspace(ROOT), test_file) == expected
+
+
+def test_tests_build_makes_each_family_and_names_no_test_file() -> None:
+    """tests/BUILD.bazel calls family_tests once per family and leaves test file names to tools/build/test_families.bzl."""
+    build = (ROOT / "tests/BUILD.bazel").read_text()
+    called = {line.split('"')[1] for line in build.splitlines() if line.strip().startswith("table = ")}
+    assert called == set(TEST_FAMILIES), "tests/BUILD.bazel's family_tests calls and tools/build/test_families.bzl disagree"
+    for test_file in [family["test"] for family in TEST_FAMILIES.values()] + [Path(FRESHNESS_TEST).name]:
+        assert test_file not in build, f"{test_file} is spelled in tests/BUILD.bazel: name it only in tools/build/test_families.bzl"
