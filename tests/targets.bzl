@@ -9,6 +9,7 @@ CONFIG_TARGETS = {
     "base_config_attention": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -31,6 +32,7 @@ CONFIG_TARGETS = {
     "base_config_digress": {
         "configs": [
             "//configs:base_config_digress.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -53,6 +55,7 @@ CONFIG_TARGETS = {
     "base_config_gnn": {
         "configs": [
             "//configs:base_config_gnn.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -75,6 +78,7 @@ CONFIG_TARGETS = {
     "base_config_hybrid": {
         "configs": [
             "//configs:base_config_hybrid.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -97,6 +101,7 @@ CONFIG_TARGETS = {
     "base_config_spectral": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -116,8 +121,28 @@ CONFIG_TARGETS = {
             "//src/tmgg/noise:edge_flip_noise",
         ],
     },
+    "base_defaults": {
+        "configs": [
+            "//configs:base_defaults.yaml",
+            "//configs/callbacks:default.yaml",
+            "//configs/data:sbm_default.yaml",
+            "//configs/hydra:default.yaml",
+            "//configs/logger:csv.yaml",
+            "//configs/noise:edge_flip.yaml",
+            "//configs/paths:default.yaml",
+            "//configs/trainer:default.yaml",
+        ],
+        "deps": [
+            "//src/tmgg/data:graph_data_module",
+            "//src/tmgg/data/generators:sbm_generator",
+            "//src/tmgg/launch:config_options",
+            "//src/tmgg/learning:learning_check",
+            "//src/tmgg/noise:edge_flip_noise",
+        ],
+    },
     "grid_search_base": {
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -141,6 +166,7 @@ CONFIG_TARGETS = {
     "stage1_5_crossdata": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:ring_of_cliques.yaml",
             "//configs/hydra:default.yaml",
@@ -164,6 +190,7 @@ CONFIG_TARGETS = {
     "stage1_poc": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_small.yaml",
             "//configs/hydra:default.yaml",
@@ -187,6 +214,7 @@ CONFIG_TARGETS = {
     "stage1_sanity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_single_graph.yaml",
             "//configs/hydra:default.yaml",
@@ -210,6 +238,7 @@ CONFIG_TARGETS = {
     "stage2_validation": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -234,6 +263,7 @@ CONFIG_TARGETS = {
     "stage3_diversity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -257,6 +287,7 @@ CONFIG_TARGETS = {
     "stage4_benchmarks": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -281,6 +312,7 @@ CONFIG_TARGETS = {
     "stage5_full": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -307,6 +339,7 @@ CONFIG_TARGETS = {
 SWEEP_TARGETS = {
     "grid_search_base_sweep": {
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -332,6 +365,7 @@ SWEEP_TARGETS = {
     "stage3_diversity_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:er.yaml",
             "//configs/data:regular.yaml",
@@ -366,6 +400,7 @@ SWEEP_TARGETS = {
     "stage4_benchmarks_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -396,6 +431,7 @@ SWEEP_TARGETS = {
     "stage5_full_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -424,6 +460,7 @@ SWEEP_TARGETS = {
 OPTION_TARGETS = {
     "options_hydra_launcher": {
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -455,6 +492,7 @@ OPTION_TARGETS = {
     "options_logger": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -484,6 +522,7 @@ OPTION_TARGETS = {
             "//configs:base_config_gnn.yaml",
             "//configs:base_config_hybrid.yaml",
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/data:sbm_single_graph.yaml",
@@ -523,6 +562,7 @@ OPTION_TARGETS = {
     "options_module_scheduler": {
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -548,6 +588,7 @@ OPTION_TARGETS = {
     "options_noise": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -571,6 +612,7 @@ OPTION_TARGETS = {
     "options_trainer": {
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -800,6 +842,7 @@ UNIT_TARGETS = {
     "unit_tools": {
         "configs": [],
         "data": [
+            "//:.coveragerc",
             "//:MODULE.bazel",
             "//:WORKSPACE",
             "//:pyproject.toml",
@@ -815,6 +858,7 @@ UNIT_TARGETS = {
             "//tools/build:target_graph",
             "//tools/build:test_families",
             "//tools/ci:trace_inputs",
+            "//tools/coverage:lcov",
             "//tools/docs:check",
             "//tools/env:build",
             "//tools/env:disk_cache",
@@ -827,6 +871,8 @@ UNIT_TARGETS = {
         "size": "medium",
         "tests": [
             "conftest.py",
+            "tools/test_coverage_config.py",
+            "tools/test_coverage_lcov.py",
             "tools/test_disk_cache.py",
             "tools/test_docs_check.py",
             "tools/test_env_build.py",
@@ -880,6 +926,7 @@ GENERATED_BUILD_FILES = [
     "//configs/module/scheduler:BUILD.bazel",
     "//configs/noise:BUILD.bazel",
     "//configs/paths:BUILD.bazel",
+    "//configs/quick:BUILD.bazel",
     "//configs/stage:BUILD.bazel",
     "//configs/trainer:BUILD.bazel",
     "//src:BUILD.bazel",

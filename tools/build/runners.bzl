@@ -10,6 +10,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-attention-base_config_attention",
         "configs": [
             "//configs:base_config_attention.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -18,6 +19,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/trainer:default.yaml",
         ],
         "deps": [
@@ -34,6 +36,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-digress-base_config_digress",
         "configs": [
             "//configs:base_config_digress.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -42,6 +45,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/trainer:default.yaml",
         ],
         "deps": [
@@ -58,6 +62,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-gnn-base_config_gnn",
         "configs": [
             "//configs:base_config_gnn.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -66,6 +71,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/trainer:default.yaml",
         ],
         "deps": [
@@ -81,6 +87,7 @@ RUNNER_TARGETS = {
     "tmgg-grid-search": {
         "case": "tmgg-grid-search-grid_search_base",
         "configs": [
+            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
@@ -90,6 +97,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/trainer:default.yaml",
         ],
         "deps": [
@@ -106,6 +114,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-hybrid-base_config_hybrid",
         "configs": [
             "//configs:base_config_hybrid.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -114,6 +123,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/trainer:default.yaml",
         ],
         "deps": [
@@ -130,6 +140,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-spectral-base_config_spectral",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -138,6 +149,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/trainer:default.yaml",
         ],
         "deps": [
@@ -154,6 +166,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-stage1_poc",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_small.yaml",
             "//configs/hydra:default.yaml",
@@ -162,6 +175,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/stage:stage1_poc.yaml",
             "//configs/trainer:default.yaml",
         ],
@@ -179,6 +193,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-5-stage1_5_crossdata",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:ring_of_cliques.yaml",
             "//configs/hydra:default.yaml",
@@ -187,6 +202,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/stage:stage1_5_crossdata.yaml",
             "//configs/trainer:default.yaml",
         ],
@@ -204,6 +220,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-sanity-stage1_sanity",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_single_graph.yaml",
             "//configs/hydra:default.yaml",
@@ -212,6 +229,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/stage:stage1_sanity.yaml",
             "//configs/trainer:default.yaml",
         ],
@@ -229,6 +247,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage2-stage2_validation",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -238,6 +257,7 @@ RUNNER_TARGETS = {
             "//configs/module/scheduler:cosine.yaml",
             "//configs/noise:gaussian.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/stage:stage2_validation.yaml",
             "//configs/trainer:default.yaml",
         ],
@@ -255,6 +275,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage3-stage3_diversity",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -263,6 +284,7 @@ RUNNER_TARGETS = {
             "//configs/module:denoiser.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/stage:stage3_diversity.yaml",
             "//configs/trainer:default.yaml",
         ],
@@ -280,6 +302,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage4-stage4_benchmarks",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -289,6 +312,7 @@ RUNNER_TARGETS = {
             "//configs/module/scheduler:cosine.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/stage:stage4_benchmarks.yaml",
             "//configs/trainer:default.yaml",
         ],
@@ -306,6 +330,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage5-stage5_full",
         "configs": [
             "//configs:base_config_spectral.yaml",
+            "//configs:base_defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -315,6 +340,7 @@ RUNNER_TARGETS = {
             "//configs/module/scheduler:cosine.yaml",
             "//configs/noise:edge_flip.yaml",
             "//configs/paths:default.yaml",
+            "//configs/quick:train.yaml",
             "//configs/stage:stage5_full.yaml",
             "//configs/trainer:default.yaml",
         ],
