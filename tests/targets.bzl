@@ -876,6 +876,7 @@ UNIT_TARGETS = {
             "tools/test_disk_cache.py",
             "tools/test_docs_check.py",
             "tools/test_env_build.py",
+            "tools/test_env_preflight.py",
             "tools/test_env_share.py",
             "tools/test_family_table.py",
             "tools/test_gpu_config.py",

@@ -252,11 +252,61 @@ def test_pip_failure_is_one_line_and_exit_1(site: dict, monkeypatch: pytest.Monk
         raise env_build.BuildError(f"installing {lock.name} failed: {env_build.pip_error(PIP_HASH_MISMATCH)}")
 
     monkeypatch.setattr(env_build, "install_with_pip", install_with_pip)
-    status = env_build.main(["--lock", str(site["lock"]), "--venv", str(site["venv"]), "--root", str(site["root"]), "--installer", "pip"])
+    log = site["root"].parent / "build.log"
+    status = env_build.main(["--lock", str(site["lock"]), "--venv", str(site["venv"]), "--root", str(site["root"]), "--installer", "pip",
+                             "--log", str(log)])
     assert status == 1
     assert capsys.readouterr().err.splitlines() == [
-        "tmgg: installing requirements.lock failed: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE (idna==3.11)"
+        "tmgg: building the Python environment failed (installing requirements.lock failed: THESE PACKAGES DO NOT MATCH THE HASHES"
+        " FROM THE REQUIREMENTS FILE (idna==3.11)); a downloaded file's hash is not the one in requirements.lock: regenerate the lock"
+        f" (python3 -m tools.env.lock) if its versions changed, else check where pip takes packages from; full log: {log}"
     ]
+
+
+def _one_line(built: subprocess.CompletedProcess) -> str:
+    """The build's only line on stderr (no traceback, no page of pip output), without its prefix."""
+    lines = built.stderr.splitlines()
+    assert built.returncode == 1 and len(lines) == 1 and lines[0].startswith("tmgg: "), built.stderr
+    return lines[0]
+
+
+def test_no_wheel_and_no_network_is_one_line_with_what_to_do_and_the_log(site: dict) -> None:
+    (site["lock"].parent / "wheels" / "tmggprobe-1.0-py3-none-any.whl").unlink()
+    log = site["root"].parent / "build.log"
+    line = _one_line(_build(site, "--installer", "pip", "--log", str(log)))
+    assert "No matching distribution found for tmggprobe==1.0" in line or "Could not find a version" in line
+    assert "could not be downloaded" in line and "connect to the network" in line and "TMGG_REMOTE_CACHE" in line
+    assert line.endswith(f"; full log: {log}")
+    assert "No matching distribution found for tmggprobe==1.0" in log.read_text()
+
+
+def test_a_lock_line_pip_cannot_read_is_one_line_naming_it(site: dict) -> None:
+    site["lock"].write_text("tmggprobe=1.0 \\\n    --hash=sha256:00\n")
+    log = site["root"].parent / "build.log"
+    line = _one_line(_build(site, "--installer", "pip", "--log", str(log)))
+    assert "Invalid requirement: 'tmggprobe=1.0' (from line 1 of" in line
+    assert "requirements.lock has a line the installer cannot read" in line and "python3 -m tools.env.lock" in line
+    assert line.endswith(f"; full log: {log}")
+
+
+def test_a_missing_lock_is_one_line(site: dict) -> None:
+    site["lock"].unlink()
+    line = _one_line(_build(site, "--installer", "pip"))
+    assert "requirements.lock is not a file" in line and "python3 -m tools.env.lock" in line
+
+
+def test_a_full_disk_is_one_line_not_a_traceback(site: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    def install_with_pip(lock: Path, venv: Path, variant: str) -> None:
+        raise OSError(28, "No space left on device", str(venv / "lib"))
+
+    monkeypatch.setattr(env_build, "install_with_pip", install_with_pip)
+    log = site["root"].parent / "build.log"
+    status = env_build.main(["--lock", str(site["lock"]), "--venv", str(site["venv"]), "--root", str(site["root"]), "--installer", "pip",
+                             "--log", str(log)])
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 1 and len(lines) == 1, lines
+    assert f"(No space left on device: {site['venv'] / 'lib'}); the disk is full: free some space" in lines[0]
+    assert "TMGG_VENV_CACHE" in lines[0] and lines[0].endswith(f"; full log: {log}")
 
 
 def test_unknown_installer_is_refused(site: dict, capsys: pytest.CaptureFixture) -> None:

@@ -40,13 +40,18 @@ the rest is compiled: after a lock edit that changes one package, only that
 package is, and the build takes about 3 s.
 
 Writes `.tmgg-origin` ("uv" or "pip") into the environment. Exit status: 0
-built; 1 failed, with one line on stderr that says why; 2 bad usage.
+built; 1 failed, with one line on stderr that names the cause (no network
+and no wheel, a lock line pip cannot read, a hash the lock does not list, a
+full disk, a folder it may not write) and what to do, and the path of the
+log that holds everything uv, pip and venv printed (`--log`, by default
+tmgg-env-build-<lock digest>.log in the temporary folder); 2 bad usage.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import os
 import re
 import shutil
@@ -74,12 +79,23 @@ class BuildError(Exception):
     """The environment could not be built at all: one line for the user."""
 
 
+# Where every command's output goes (set by main): the one line names it, the user reads it when needed.
+_log: Path | None = None
+
+
 def _say(message: str) -> None:
     print(f"tmgg: {message}", file=sys.stderr, flush=True)
 
 
 def _run(command: list, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([str(part) for part in command], capture_output=True, text=True, **kwargs)
+    done = subprocess.run([str(part) for part in command], capture_output=True, text=True, **kwargs)
+    if _log is not None:
+        try:
+            with _log.open("a") as log:
+                log.write(f"$ {' '.join(str(part) for part in command)}\n{done.stdout}{done.stderr}(exit {done.returncode})\n\n")
+        except OSError:
+            pass  # A log that cannot be written (a full disk) must not hide the failure it would record.
+    return done
 
 
 def _last_line(text: str) -> str:
@@ -402,6 +418,53 @@ def build(lock: Path, venv: Path, root: Path, installer: str = "uv", uv_requirem
     return origin
 
 
+# --- what a failed build tells the user ------------------------------------------
+
+# (what the installers print, the cause, what to do), first match wins; {lock} and {root} are filled in.
+_CAUSES = (
+    (("No space left on device", "Disk quota exceeded"),
+     "the disk is full", "free some space (an environment takes about a gigabyte) or set TMGG_VENV_CACHE to a folder on another disk"),
+    (("Permission denied", "Read-only file system"),
+     "a folder the build writes to cannot be written", "set TMGG_VENV_CACHE to a folder you can write"),
+    (("Invalid requirement", "Couldn't parse", "Failed to parse", "Expected package name"),
+     "{lock} has a line the installer cannot read",
+     "restore it (git checkout -- tools/env/{lock}) or regenerate it: python3 -m tools.env.lock"),
+    (("DO NOT MATCH THE HASHES", "Hash mismatch", "hash mismatch"),
+     "a downloaded file's hash is not the one in {lock}",
+     "regenerate the lock (python3 -m tools.env.lock) if its versions changed, else check where pip takes packages from"),
+    (("No matching distribution", "Could not find a version", "not found in the package registry", "No solution found",
+      "Failed to fetch", "Network is unreachable", "Temporary failure in name resolution", "Failed to establish a new connection",
+      "Connection refused", "timed out", "dns error"),
+     "a locked package could not be downloaded (no network, or no wheel for it in pip's package sources)",
+     "connect to the network, point pip at a folder of the wheels (pip config set global.find-links DIR), "
+     "or set TMGG_REMOTE_CACHE to a cache that holds the environment"),
+)
+
+
+def default_log(lock: Path) -> Path:
+    """tmgg-env-build-<first 12 of the lock's sha256>.log in the temporary folder (never a Bazel cache path)."""
+    try:
+        digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:12]
+    except OSError:
+        digest = "unreadable-lock"
+    return Path(tempfile.gettempdir()) / f"tmgg-env-build-{digest}.log"
+
+
+def failure_line(error: BaseException, lock: Path, root: Path, log: Path) -> str:
+    """One line: what failed, its cause and what to do (read from the error, else the log), and the log's path."""
+    what = f"{error.strerror or error}: {error.filename}" if isinstance(error, OSError) and error.filename else str(error)
+    try:
+        logged = log.read_text(errors="replace")
+    except OSError:
+        logged = ""
+    for text in (str(error), logged):
+        for needles, cause, todo in _CAUSES:
+            if any(needle in text for needle in needles):
+                advice = f"{cause.format(lock=lock.name, root=root)}: {todo.format(lock=lock.name, root=root)}"
+                return f"building the Python environment failed ({what}); {advice}; full log: {log}"
+    return f"building the Python environment failed ({what}); read the full log: {log}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lock", type=Path, required=True, help="the lock (pip's requirements format, with sha256 hashes)")
@@ -410,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--installer", default="uv", help="uv (falls back to pip) or pip")
     parser.add_argument("--variant", default="cpu", help="cpu (pip's find-links offered) or gpu (left out: torch's CUDA build)")
     parser.add_argument("--uv-requirements", type=Path, default=UV_REQUIREMENTS, help="the pinned uv, with its hashes")
+    parser.add_argument("--log", type=Path, help="where every command's output goes (default: tmgg-env-build-<lock digest>.log in the temporary folder)")
     args = parser.parse_args(argv)
     if args.installer not in INSTALLERS:
         _say(f"TMGG_ENV_INSTALLER={args.installer} is not one of {', '.join(INSTALLERS)}")
@@ -417,11 +481,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.variant not in VARIANTS:
         _say(f"--variant {args.variant} is not one of {', '.join(VARIANTS)}")
         return 2
+    if not args.lock.is_file():
+        _say(f"the lock {args.lock} is not a file: restore it (git checkout -- {args.lock}) or regenerate it: python3 -m tools.env.lock")
+        return 1
+    global _log
+    _log = (args.log or default_log(args.lock)).absolute()
+    try:
+        _log.parent.mkdir(parents=True, exist_ok=True)
+        _log.write_text(f"tmgg: building {args.venv} from {args.lock}\n\n")
+    except OSError:
+        pass
     try:
         build(args.lock.resolve(), args.venv.absolute(), args.root.absolute(), args.installer, args.uv_requirements, args.variant)
-    except BuildError as error:
-        _say(str(error))
+    except (BuildError, OSError) as error:
+        _say(failure_line(error, args.lock, args.root.absolute(), _log))
         return 1
+    finally:
+        _log = None
     return 0
 
 

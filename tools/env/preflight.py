@@ -13,6 +13,12 @@ the untracked file .tmgg-cache.env), once it has answered a probe, for test
 results and for the shared Python environment (tools/env/share.py), and the
 local disk cache (tools/env/disk_cache.py).
 
+The Python check comes first and needs nothing newer than Python 3.7: the lock
+check reads pyproject.toml with tomllib (3.11), so it is imported only after
+the interpreter passed, and an older python3 gets the line that says which
+Python to install, not an ImportError. A pyproject.toml that cannot be read
+is one line too.
+
 Usage (from tools/bazel): python3 -m tools.env.preflight WORKSPACE COMMAND [ARGS...]
 """
 
@@ -27,7 +33,6 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tools.env import lock
 from tools.env.disk_cache import disk_cache_flags
 from tools.env.gpu_config import NoGpu, gpu_flags
 
@@ -149,11 +154,19 @@ def cache_flags(workspace: Path, args: list[str] = ()) -> list[str]:
     return flags
 
 
+def lock_problem(workspace: Path) -> str | None:
+    """Why the lock is stale or unreadable, in one line; None when it is current. Needs Python 3.11 (tomllib)."""
+    from tools.env import lock
+
+    try:
+        return lock.staleness(workspace)
+    except (OSError, ValueError, KeyError) as error:  # tomllib.TOMLDecodeError is a ValueError; KeyError: no [project]
+        return f"{workspace / 'pyproject.toml'} cannot be read ({type(error).__name__}: {error}): fix it (git diff pyproject.toml shows what changed)"
+
+
 def main(argv: list[str]) -> int:
     workspace, command = Path(argv[0]), argv[1]
-    problem = check_python()
-    if problem is None:
-        problem = lock.staleness(workspace)
+    problem = check_python() or lock_problem(workspace)
     if problem:
         print(f"tmgg: {problem}", file=sys.stderr)
         return 2
