@@ -71,3 +71,29 @@ def test_each_broken_name_is_one_problem(tree, line, expected) -> None:
 
 def test_labels_are_left_unchecked_without_bazel(tree) -> None:
     assert problems(tree, "`//tests:anything`", labels=None) == []
+
+
+def test_links_reach_their_file_and_heading(tree) -> None:
+    (tree / "docs/other.md").write_text(
+        "# Other\n## The `tools/tmgg` command, step 1.\n## Notes\n## Notes\n```\n# not a heading\n```\n"
+    )
+    text = (
+        "[a](other.md), [b](other.md#the-toolstmgg-command-step-1), [c](other.md#notes-1),\n"
+        "[d](#a-page), [e](https://example.org/#x), [f](../src/tmgg/paths.py)\n"
+        "# A page\n"
+    )
+    assert problems(tree, text) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("[gone](#layout)", "docs/page.md:1: the link (#layout) names no heading #layout in page.md"),
+        ("[x](other.md#notes-2)", "docs/page.md:1: the link (other.md#notes-2) names no heading #notes-2 in other.md"),
+        ("[x](other.md#not-a-heading)", "docs/page.md:1: the link (other.md#not-a-heading) names no heading #not-a-heading in other.md"),
+        ("[x](missing.md)", "docs/page.md:1: the link (missing.md) names no such file"),
+    ],
+)
+def test_each_broken_link_is_one_problem(tree, line, expected) -> None:
+    (tree / "docs/other.md").write_text("# Other\n## Notes\n## Notes\n```\n# not a heading\n```\n")
+    assert problems(tree, line) == [expected]

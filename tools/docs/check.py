@@ -11,6 +11,8 @@ In each file it checks:
   environment's Python, tools' modules in this one);
 - `tools/tmgg COMMAND`: COMMAND is one of tools/tmgg's commands;
 - commits (7 to 12 hex digits with a digit and a letter): in this repository's history;
+- markdown links to files and headings (`[x](docs/ci.md#the-ci-run)`): the file
+  and the heading exist (tools/docs/links.py);
 - README.md's runner table is what `python3 -m tools.docs.runner_table` writes.
 
 Placeholders (`<name>`, `tmgg-x`, `...`, `*`) are not checked. Prints one
@@ -31,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.docs import runner_table
+from tools.docs import links, runner_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -221,6 +223,9 @@ def check(root: Path, files: list[Path], *, labels: tuple[set[str], set[str]] | 
             check_modules(root, file, number, line, modules, problems)
             check_tmgg(file, number, line, commands, problems)
             check_commits(root, file, number, line, exists, problems)
+            problems.count("links", len(links.LINK.findall(line)))
+            for message in links.broken_links(file, line):
+                problems.add(file, number, message)
     if run_help:
         check_help(root, modules, problems)
     readme = root / "README.md"
