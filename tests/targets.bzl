@@ -9,7 +9,7 @@ CONFIG_TARGETS = {
     "base_config_attention": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -32,7 +32,7 @@ CONFIG_TARGETS = {
     "base_config_digress": {
         "configs": [
             "//configs:base_config_digress.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -55,7 +55,7 @@ CONFIG_TARGETS = {
     "base_config_gnn": {
         "configs": [
             "//configs:base_config_gnn.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -78,7 +78,7 @@ CONFIG_TARGETS = {
     "base_config_hybrid": {
         "configs": [
             "//configs:base_config_hybrid.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -101,7 +101,7 @@ CONFIG_TARGETS = {
     "base_config_spectral": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -121,29 +121,10 @@ CONFIG_TARGETS = {
             "//src/tmgg/noise:edge_flip_noise",
         ],
     },
-    "base_defaults": {
-        "configs": [
-            "//configs:base_defaults.yaml",
-            "//configs/callbacks:default.yaml",
-            "//configs/data:sbm_default.yaml",
-            "//configs/hydra:default.yaml",
-            "//configs/logger:csv.yaml",
-            "//configs/noise:edge_flip.yaml",
-            "//configs/paths:default.yaml",
-            "//configs/trainer:default.yaml",
-        ],
-        "deps": [
-            "//src/tmgg/data:graph_data_module",
-            "//src/tmgg/data/generators:sbm_generator",
-            "//src/tmgg/launch:config_options",
-            "//src/tmgg/learning:learning_check",
-            "//src/tmgg/noise:edge_flip_noise",
-        ],
-    },
     "grid_search_base": {
         "configs": [
-            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -166,7 +147,7 @@ CONFIG_TARGETS = {
     "stage1_5_crossdata": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:ring_of_cliques.yaml",
             "//configs/hydra:default.yaml",
@@ -190,7 +171,7 @@ CONFIG_TARGETS = {
     "stage1_poc": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_small.yaml",
             "//configs/hydra:default.yaml",
@@ -214,7 +195,7 @@ CONFIG_TARGETS = {
     "stage1_sanity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_single_graph.yaml",
             "//configs/hydra:default.yaml",
@@ -238,7 +219,7 @@ CONFIG_TARGETS = {
     "stage2_validation": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -263,7 +244,7 @@ CONFIG_TARGETS = {
     "stage3_diversity": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -287,7 +268,7 @@ CONFIG_TARGETS = {
     "stage4_benchmarks": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -312,7 +293,7 @@ CONFIG_TARGETS = {
     "stage5_full": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -339,8 +320,8 @@ CONFIG_TARGETS = {
 SWEEP_TARGETS = {
     "grid_search_base_sweep": {
         "configs": [
-            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -365,7 +346,7 @@ SWEEP_TARGETS = {
     "stage3_diversity_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:er.yaml",
             "//configs/data:regular.yaml",
@@ -400,7 +381,7 @@ SWEEP_TARGETS = {
     "stage4_benchmarks_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -431,7 +412,7 @@ SWEEP_TARGETS = {
     "stage5_full_sweep": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -460,8 +441,8 @@ SWEEP_TARGETS = {
 OPTION_TARGETS = {
     "options_hydra_launcher": {
         "configs": [
-            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -492,7 +473,7 @@ OPTION_TARGETS = {
     "options_logger": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -522,7 +503,7 @@ OPTION_TARGETS = {
             "//configs:base_config_gnn.yaml",
             "//configs:base_config_hybrid.yaml",
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/data:sbm_single_graph.yaml",
@@ -562,7 +543,7 @@ OPTION_TARGETS = {
     "options_module_scheduler": {
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -588,7 +569,7 @@ OPTION_TARGETS = {
     "options_noise": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -612,7 +593,7 @@ OPTION_TARGETS = {
     "options_trainer": {
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -911,6 +892,7 @@ UNIT_TARGETS = {
 # The BUILD files this generator writes; the freshness check reads them.
 GENERATED_BUILD_FILES = [
     "//configs:BUILD.bazel",
+    "//configs/base:BUILD.bazel",
     "//configs/callbacks:BUILD.bazel",
     "//configs/data:BUILD.bazel",
     "//configs/hydra:BUILD.bazel",

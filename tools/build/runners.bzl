@@ -10,7 +10,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-attention-base_config_attention",
         "configs": [
             "//configs:base_config_attention.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -36,7 +36,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-digress-base_config_digress",
         "configs": [
             "//configs:base_config_digress.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -62,7 +62,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-gnn-base_config_gnn",
         "configs": [
             "//configs:base_config_gnn.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -87,8 +87,8 @@ RUNNER_TARGETS = {
     "tmgg-grid-search": {
         "case": "tmgg-grid-search-grid_search_base",
         "configs": [
-            "//configs:base_defaults.yaml",
             "//configs:grid_search_base.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -114,7 +114,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-hybrid-base_config_hybrid",
         "configs": [
             "//configs:base_config_hybrid.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -140,7 +140,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-spectral-base_config_spectral",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -166,7 +166,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-stage1_poc",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_small.yaml",
             "//configs/hydra:default.yaml",
@@ -193,7 +193,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-5-stage1_5_crossdata",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:ring_of_cliques.yaml",
             "//configs/hydra:default.yaml",
@@ -220,7 +220,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage1-sanity-stage1_sanity",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_single_graph.yaml",
             "//configs/hydra:default.yaml",
@@ -247,7 +247,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage2-stage2_validation",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -275,7 +275,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage3-stage3_diversity",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -302,7 +302,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage4-stage4_benchmarks",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
@@ -330,7 +330,7 @@ RUNNER_TARGETS = {
         "case": "tmgg-stage5-stage5_full",
         "configs": [
             "//configs:base_config_spectral.yaml",
-            "//configs:base_defaults.yaml",
+            "//configs/base:defaults.yaml",
             "//configs/callbacks:default.yaml",
             "//configs/data:sbm_default.yaml",
             "//configs/hydra:default.yaml",
