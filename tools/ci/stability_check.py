@@ -83,11 +83,27 @@ def network_reachable() -> bool:
         return False
 
 
-def inner(workspace: Path, events: Path) -> int:
-    """Runs inside `unshare -n`: prove there is no network, then run the suite."""
+def isolated() -> bool:
+    """Inside `unshare -n`: bring loopback up (Bazel's client reaches its server over it); False, said, when the world is reachable."""
     bring_loopback_up()
     if network_reachable():
         log(f"{OUTSIDE[0]} is reachable inside `unshare -n`; this run would prove nothing")
+        return False
+    return True
+
+
+def run_env(home: Path | None) -> dict[str, str]:
+    """This process's environment without the remote cache; with `home`, HOME there and the shared Python environment kept."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
+    if home is not None:
+        env["TMGG_VENV_CACHE"] = env.get("TMGG_VENV_CACHE") or str(Path.home() / ".cache/tmgg/venvs")
+        env["HOME"] = str(home)
+    return env
+
+
+def inner(workspace: Path, events: Path) -> int:
+    """Runs inside `unshare -n`: prove there is no network, then run the suite."""
+    if not isolated():
         return 3
     try:
         return bazel_test(workspace, events)
@@ -103,26 +119,21 @@ def bazel_test(workspace: Path, events: Path, targets: tuple[str, ...] = ("//...
         return subprocess.run(command, cwd=workspace, stdout=output, stderr=subprocess.STDOUT).returncode
 
 
-def inner_trace(workspace: Path, out: Path, others: list[str]) -> int:
+def inner_trace(workspace: Path, out: Path) -> int:
     """Runs inside `unshare -n`: prove there is no network, run the input trace, then the other targets under Bazel.
 
-    `others` holds the trace's `--only NAME` pairs, if any, then the labels Bazel runs.
-
+    What to run is in OUT/plan.json (written by traced_run): the trace's extra arguments and Bazel's labels.
     Returns the trace's exit status (3 when the namespace has a network).
     """
-    bring_loopback_up()
-    if network_reachable():
-        log(f"{OUTSIDE[0]} is reachable inside `unshare -n`; this run would prove nothing")
+    if not isolated():
         return 3
+    plan = json.loads((out / "plan.json").read_text())
     # -B: the trace's own bytecode would change the clone.
     trace = [sys.executable, "-B", "-m", "tools.ci.trace_inputs", "--junit", str(out / "junit"), "--json", str(out / "trace.json")]
-    while others[:1] == ["--only"]:
-        trace += others[:2]
-        others = others[2:]
     try:
-        status = subprocess.run(trace, cwd=workspace).returncode
-        if others:
-            bazel_test(workspace, out / "others-events.json", tuple(others))
+        status = subprocess.run([*trace, *plan["trace_args"]], cwd=workspace).returncode
+        if plan["bazel_targets"]:
+            bazel_test(workspace, out / "others-events.json", tuple(plan["bazel_targets"]))
         return status
     finally:
         subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True)
@@ -175,6 +186,21 @@ def uncached_results(events: Path, label: str) -> tuple[dict[str, str], dict[str
     return {target: result.get("status", "NO STATUS") for target, result in results.items()}, test_cases(results)
 
 
+def bazel_results(events: Path, label: str, code: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """({target: status}, {case: outcome}) of a Bazel run (exit status `code`, when known); stops, with the tail of its log, when it reported none."""
+    if not (events.exists() and bep_summary.test_results(events)):
+        output = events.with_suffix(".log")
+        tail = "\n".join(output.read_text(errors="replace").splitlines()[-30:]) if output.exists() else ""
+        status = "" if code is None else f" (exit {code})"
+        raise SystemExit(f"stability: {label}: bazel reported no test results{status}:\n{tail}")
+    return uncached_results(events, label)
+
+
+def log_passed(label: str, statuses: dict[str, str], seconds: float) -> None:
+    failed = sorted(target for target, status in statuses.items() if status != "PASSED")
+    log(f"{label}: {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
+
+
 def record(out: Path, events: Path) -> int:
     """Keep an uncached run's results (CI's run 1) for a later --reference."""
     targets, cases = uncached_results(events, "the recorded run")
@@ -187,10 +213,7 @@ def run(workspace: Path, number: int, label: str, *, netns: bool, home: Path | N
     """One uncached suite; returns ({target: status}, {case: outcome}, seconds)."""
     events = workspace.parent / f"run{number}-events.json"
     events.unlink(missing_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
-    if home is not None:
-        env["TMGG_VENV_CACHE"] = env.get("TMGG_VENV_CACHE") or str(Path.home() / ".cache/tmgg/venvs")
-        env["HOME"] = str(home)
+    env = run_env(home)
     subprocess.run(["bazel", "shutdown"], cwd=workspace, capture_output=True, env=env)
     start = time.perf_counter()
     if netns:
@@ -201,12 +224,8 @@ def run(workspace: Path, number: int, label: str, *, netns: bool, home: Path | N
     seconds = time.perf_counter() - start
     if code == 3:
         raise SystemExit("stability: the network namespace was not isolated")
-    if not (events.exists() and bep_summary.test_results(events)):
-        tail = "\n".join(events.with_suffix(".log").read_text(errors="replace").splitlines()[-30:])
-        raise SystemExit(f"stability: run {number} ({label}): bazel reported no test results (exit {code}):\n{tail}")
-    statuses, cases = uncached_results(events, f"run {number} ({label})")
-    failed = sorted(target for target, status in statuses.items() if status != "PASSED")
-    log(f"run {number} ({label}): {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
+    statuses, cases = bazel_results(events, f"run {number} ({label})", code)
+    log_passed(f"run {number} ({label})", statuses, seconds)
     return statuses, cases, seconds
 
 
@@ -222,12 +241,12 @@ def traced_run(workspace: Path, home: Path, reference: dict[str, str]) -> tuple[
     others = sorted(set(reference) - traced)
     only = [] if traced == traceable else [arg for label in sorted(traced) for arg in ("--only", label.removeprefix("//tests:"))]
     out = workspace.parent / "traced"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
-    env["TMGG_VENV_CACHE"] = env.get("TMGG_VENV_CACHE") or str(Path.home() / ".cache/tmgg/venvs")
-    env["HOME"] = str(home)
+    out.mkdir(exist_ok=True)
+    (out / "plan.json").write_text(json.dumps({"trace_args": only, "bazel_targets": others}))
+    env = run_env(home)
     log(f"traced run: {len(traced)} targets through the input trace, {len(others)} through Bazel ({', '.join(others) or 'none'}); no network, empty HOME")
     start = time.perf_counter()
-    command = ["unshare", "-n", sys.executable, "-m", "tools.ci.stability_check", "--inner-trace", str(workspace), str(out), *only, *others]
+    command = ["unshare", "-n", sys.executable, "-m", "tools.ci.stability_check", "--inner-trace", str(workspace), str(out)]
     code = subprocess.run(command, env=env, cwd=ROOT).returncode
     seconds = time.perf_counter() - start
     if code == 3:
@@ -243,15 +262,10 @@ def traced_run(workspace: Path, home: Path, reference: dict[str, str]) -> tuple[
         if xml.exists():
             cases.update(junit_cases(label, xml))
     if others:
-        events = out / "others-events.json"
-        if not (events.exists() and bep_summary.test_results(events)):
-            tail = "\n".join(events.with_suffix(".log").read_text(errors="replace").splitlines()[-30:]) if events.with_suffix(".log").exists() else ""
-            raise SystemExit(f"stability: bazel reported no test results for {others}:\n{tail}")
-        more_statuses, more_cases = uncached_results(events, "traced run (Bazel part)")
+        more_statuses, more_cases = bazel_results(out / "others-events.json", f"traced run, Bazel's part ({', '.join(others)})")
         statuses.update(more_statuses)
         cases.update(more_cases)
-    failed = sorted(target for target, status in statuses.items() if status != "PASSED")
-    log(f"traced run: {len(statuses) - len(failed)} of {len(statuses)} targets passed in {seconds:.0f} s" + (f"; failed: {failed}" if failed else ""))
+    log_passed("traced run", statuses, seconds)
     return statuses, cases, seconds, problems
 
 
@@ -271,13 +285,12 @@ def main() -> int:
     parser.add_argument("--reference", type=Path, help="results kept by --record: the traced run only, compared against them")
     parser.add_argument("--inner", nargs=2, type=Path, metavar=("WORKSPACE", "EVENTS"), help=argparse.SUPPRESS)
     parser.add_argument("--only", action="append", default=[], metavar="LABEL", help="with --reference: only these targets of the record (debugging)")
-    parser.add_argument("--inner-trace", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.add_argument("--inner-trace", nargs=2, type=Path, metavar=("WORKSPACE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
         return inner(*args.inner)
     if args.inner_trace:
-        workspace, out, *others = args.inner_trace
-        return inner_trace(Path(workspace), Path(out), others)
+        return inner_trace(*args.inner_trace)
     if args.record:
         return record(*args.record)
     if os.geteuid() != 0:
