@@ -60,6 +60,7 @@ import pytest
 from omegaconf import OmegaConf
 from runfiles import Runfiles
 
+from tmgg.launch.check_configs import QUICK_TRAINING, config_path
 from tmgg.runners import STAGE_BASE_CONFIG, console_scripts, make_runner
 
 RUNNER_TIMEOUT_S = 120
@@ -69,7 +70,7 @@ ACCELERATOR = os.environ.get("TMGG_TEST_ACCELERATOR", "cpu")
 
 # configs/quick/train.yaml: two steps, validation after each, no checkpoint; then tiny data.
 QUICK_OVERRIDES = (
-    "+quick=train",
+    QUICK_TRAINING,
     f"trainer.accelerator={ACCELERATOR}",
     "~logger",
     "data.batch_size=2",
@@ -82,10 +83,10 @@ QUICK_OVERRIDES = (
 
 
 def _quick_max_steps() -> int:
-    """The step count configs/quick/train.yaml sets."""
+    """The step count the quick-training config (configs/quick/train.yaml) sets."""
     from tmgg.paths import config_dir
 
-    return OmegaConf.load(config_dir() / "quick" / "train.yaml").trainer.max_steps
+    return OmegaConf.load(config_dir() / f"{config_path(QUICK_TRAINING)}.yaml").trainer.max_steps
 
 
 MAX_STEPS = _quick_max_steps()

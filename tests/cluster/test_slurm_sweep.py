@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from tmgg.launch.check_configs import QUICK_TRAINING
 from tmgg.paths import config_dir
 from tmgg.slurm.slurm_cluster import SlurmCluster
 
@@ -34,7 +35,7 @@ pytestmark = [pytest.mark.slurm, pytest.mark.integration, pytest.mark.slow]
 
 RUNNER = "import sys; from tmgg.runners import runner_for; sys.argv[0] = 'tmgg-stage4'; runner_for('stage4_benchmarks')()"
 # configs/quick/train.yaml: two steps, validation after each, no checkpoint; no logger.
-QUICK = ("+quick=train", "~logger")
+QUICK = (QUICK_TRAINING, "~logger")
 TIMEOUT_S = 300
 STATE_WAIT_S = 60  # how long SLURM may take to mark a finished job
 
