@@ -304,15 +304,19 @@ def _output_root():
                     os.environ[key] = value
 
 
-@settings(
-    max_examples=EXAMPLES,
+# How the fuzzer draws, here and in its sample through tools/tmgg (test_fuzz_through_tmgg.py):
+# derandomized, no example database, no shrinking (a drawn case is already a readable command
+# line, and shrinking one costs minutes).
+DRAWS = settings(
     derandomize=True,
     deadline=None,
     database=None,
-    # No shrinking: a drawn case is already a readable command line, and shrinking one costs minutes.
     phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@settings(DRAWS, max_examples=EXAMPLES)
 @given(case=cases())
 def test_every_broken_command_line_is_refused_in_one_line(case: Case) -> None:
     with _output_root() as root:

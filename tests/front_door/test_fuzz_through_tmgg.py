@@ -33,8 +33,8 @@ from pathlib import Path
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, Phase, event, given, settings  # noqa: E402
-from test_entry_point_fuzz import Case, _error_lines, _names, cases  # noqa: E402
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from test_entry_point_fuzz import DRAWS, Case, _error_lines, _names, cases  # noqa: E402
 
 pytestmark = [
     pytest.mark.integration,
@@ -94,14 +94,7 @@ def check(case: Case, done: subprocess.CompletedProcess) -> None:
         assert case.moved_from in lines[-1], said
 
 
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=(Phase.explicit, Phase.generate),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-)
+@settings(DRAWS, max_examples=EXAMPLES, suppress_health_check=[*DRAWS.suppress_health_check, HealthCheck.filter_too_much])
 @given(case=cases())
 def test_a_sample_of_broken_command_lines_through_tools_tmgg(case: Case) -> None:
     before = written()
