@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from tools.build.import_graph import ImportGraph, Workspace, label_key, short
-from tools.build.test_families import OUTPUT, REFRESH, RUNNERS
+from tools.build.test_families import OUTPUT, REFRESH, RUNNERS, read_starlark_data
 from tools.build.test_tables import generate
 
 
@@ -190,10 +190,8 @@ def stale_report(current: dict[str, str], fresh: dict[str, str]) -> str | None:
 
 def read_current(workspace: Workspace, paths) -> dict[str, str]:
     """{path: content} of the files at `paths` and of the BUILD files the committed targets.bzl lists."""
-    listed: dict = {}
     targets = workspace.root / OUTPUT
-    if targets.is_file():
-        exec(targets.read_text(), listed)
+    listed = read_starlark_data(targets) if targets.is_file() else {}
     # A BUILD file generated for a package that is gone: stale until deleted.
     paths = [*paths, *(label[2:].replace(":", "/") for label in listed.get("GENERATED_BUILD_FILES", []))]
     return {path: (workspace.root / path).read_text() for path in paths if (workspace.root / path).is_file()}

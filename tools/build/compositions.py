@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools.build.import_graph import ImportGraph, Workspace, label_key
-from tools.build.test_families import UNIT_DATA
+from tools.build.test_families import UNIT_DATA, read_starlark_data
 
 
 class Compositions:
@@ -95,9 +95,7 @@ def unit_sizes(workspace: Workspace) -> dict[str, str]:
 
 
 def _unit_tables(workspace: Workspace) -> dict:
-    tables: dict = {}
-    exec((workspace.root / UNIT_DATA).read_text(), tables)
-    return tables
+    return read_starlark_data(workspace.root / UNIT_DATA)
 
 
 def label_files(workspace: Workspace, label: str) -> list[Path]:

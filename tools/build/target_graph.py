@@ -15,6 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tools.build.test_families import OUTPUT, RUNNERS, read_starlark_data
+
 TABLES = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")
 # Every test's runfiles hold the lock's digest (tools/build/rules/python_venv.bzl), so a
 # lock edit reruns everything.
@@ -22,16 +24,12 @@ LOCK = "tools/env/requirements.lock"
 FRESHNESS_TARGET = "generated_targets_fresh"
 
 
-# The runners' table, beside tests/targets.bzl's: the root BUILD.bazel loads it too.
-RUNNERS_FILE = "tools/build/runners.bzl"
-
-
 def _read_targets(workspace: Path) -> dict:
-    tables: dict = {}
-    exec((workspace / "tests/targets.bzl").read_text(), tables)
-    # A scratch workspace (a test's) may hold every table in tests/targets.bzl.
-    if (workspace / RUNNERS_FILE).is_file():
-        exec((workspace / RUNNERS_FILE).read_text(), tables)
+    tables = read_starlark_data(workspace / OUTPUT)
+    # The runners' table, beside tests/targets.bzl's (the root BUILD.bazel loads it too); a scratch
+    # workspace (a test's) may hold every table in tests/targets.bzl.
+    if (workspace / RUNNERS).is_file():
+        read_starlark_data(workspace / RUNNERS, tables)
     return tables
 
 

@@ -15,13 +15,14 @@ UNIT_DATA = "tests/unit_data.bzl"
 FAMILIES_FILE = Path(__file__).with_name("test_families.bzl")
 
 
-def _read(path: Path) -> dict:
-    names: dict = {}
+def read_starlark_data(path: Path, into: dict | None = None) -> dict:
+    """The names a Starlark file of plain data (dicts, lists, strings) defines, added to `into` when given."""
+    names: dict = {} if into is None else into
     exec(path.read_text(), names)
     return names
 
 
-_FAMILIES = _read(FAMILIES_FILE)
+_FAMILIES = read_starlark_data(FAMILIES_FILE)
 # {table of tests/targets.bzl: {"test", "flag", "values", "size", "tags", ...}}
 TEST_FAMILIES: dict[str, dict] = _FAMILIES["TEST_FAMILIES"]
 # {table: its test file, workspace-relative}
