@@ -3,11 +3,14 @@
 Rationale: docs drift silently (paths moved, commands renamed, commits
 rewritten); CI runs this check so a broken name fails the build.
 Assumptions: a throwaway tree stands in for the workspace; Bazel's labels
-and git's commits are given as sets.
+and git's commits are given as sets (one test builds a small repository: a
+commit on another branch is unknown).
 Invariants: a missing path, an unknown label, a script run as a file, an
 unknown tools/tmgg command and an unknown commit each give one FILE:LINE
 problem; placeholders and examples give none.
 """
+
+import subprocess
 
 import pytest
 
@@ -97,3 +100,29 @@ def test_links_reach_their_file_and_heading(tree) -> None:
 def test_each_broken_link_is_one_problem(tree, line, expected) -> None:
     (tree / "docs/other.md").write_text("# Other\n## Notes\n## Notes\n```\n# not a heading\n```\n")
     assert problems(tree, line) == [expected]
+
+
+def test_a_commit_off_the_checked_out_history_is_unknown(tmp_path) -> None:
+    # A commit on another branch (a helper's, before its cherry-pick) is in the
+    # local object store but not in a fresh clone of main: the docs must not
+    # name it.
+    from tools.docs.check import git_has_commit
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main", *args],
+            cwd=tmp_path, capture_output=True, text=True, check=True,
+        )
+        return done.stdout.strip()
+
+    git("init", "-q")
+    git("commit", "-q", "--allow-empty", "-m", "on main")
+    on_main = git("rev-parse", "--short=7", "HEAD")
+    git("checkout", "-q", "-b", "side")
+    git("commit", "-q", "--allow-empty", "-m", "on a side branch")
+    on_side = git("rev-parse", "--short=7", "HEAD")
+    git("checkout", "-q", "main")
+    exists = git_has_commit(tmp_path)
+    assert exists(on_main)
+    assert not exists(on_side)
+    assert not exists("0000000")

@@ -170,7 +170,9 @@ def git_has_commit(root: Path) -> Callable[[str], bool]:
 
     def exists(sha: str) -> bool:
         if sha not in seen:
-            seen[sha] = subprocess.run(["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=root, capture_output=True).returncode == 0
+            # An object in the local store is not enough: a helper's branch or a
+            # commit later cherry-picked elsewhere is absent from a fresh clone.
+            seen[sha] = subprocess.run(["git", "merge-base", "--is-ancestor", sha, "HEAD"], cwd=root, capture_output=True).returncode == 0
         return seen[sha]
 
     return exists
