@@ -23,6 +23,6 @@ mkdir -p bench/results
 hyperfine --runs "$runs" --prepare "rm -rf $out/sweep" \
     --export-markdown "bench/results/launchers_${steps}steps.md" --export-json "bench/results/launchers_${steps}steps.json" \
     -n basic "$runner $sweep" \
-    -n "joblib, 2 workers" "$runner $sweep hydra/launcher=joblib hydra.launcher.n_jobs=2" \
-    -n "slurm, 1 node, 2 CPUs" "$runner $sweep hydra/launcher=submitit_slurm"
+    -n "joblib, 2 workers" "$runner $sweep hydra/launcher=parallel hydra.launcher.n_jobs=2" \
+    -n "slurm, 1 node, 2 CPUs" "$runner $sweep hydra/launcher=slurm"
 rm -rf "$out"

@@ -13,8 +13,8 @@ Assumptions:
     - Under Bazel each target passes its cases with `--tmgg-option=<id>`, so it
       composes only its own configs.
     - The loggers run offline, writing under tmp_path (W&B in offline mode).
-    - A launcher option (`hydra/launcher=joblib`, `submitit_local`,
-      `submitit_slurm`) changes how a sweep's jobs run, not what a job builds:
+    - A launcher option (`hydra/launcher=parallel`, `slurm_local`,
+      `slurm`) changes how a sweep's jobs run, not what a job builds:
       it is checked within its host's sweep by tmgg.launch.launcher_check
       (every key of the plugin's schema, the right types, the launcher built),
       then the sweep's first job is checked like any other; nothing is submitted.

@@ -1,4 +1,4 @@
-"""A 2-job tmgg-stage4 sweep through hydra/launcher=submitit_slurm on a real SLURM cluster.
+"""A 2-job tmgg-stage4 sweep through hydra/launcher=slurm on a real SLURM cluster.
 
 Rationale: the launcher configs are checked by the option targets without a
 scheduler; only a real cluster shows that the jobs are submitted, run to the
@@ -57,7 +57,7 @@ def launch(sweep_dir: Path) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable, "-c", RUNNER,
         "model=spectral/linear_pe",  # stage4 sweeps model x noise.eps: this leaves noise.eps=0.1,0.2
-        "hydra/launcher=submitit_slurm",
+        "hydra/launcher=slurm",
         "hydra.launcher.timeout_min=10",
         f"paths.output_dir={sweep_dir}",
         *QUICK,

@@ -4,7 +4,7 @@
 # As root, from the checkout (slurm-wlm and munge are installed when missing):
 #   1. starts the cluster (tools/cluster/slurm.sh start);
 #   2. bazel test //tests/cluster:slurm_sweep: a 2-job tmgg-stage4 sweep through
-#      hydra/launcher=submitit_slurm, both results.json complete, both COMPLETED, a relaunch skips both;
+#      hydra/launcher=slurm, both results.json complete, both COMPLETED, a relaunch skips both;
 #   3. kill drill: a 2-job sweep of longer jobs; one job is scancel'ed mid-run; the sweep reports it
 #      failed with its log; the relaunch reruns that job only (the other's results.json is untouched);
 #   4. a failing job: one job of a 2-job sweep cannot run (model.net.k=999); the other completes and
@@ -24,7 +24,7 @@ export PATH="$root/tools/cluster:$PATH"   # the sacct stand-in, for a cluster wi
 QUICK=(+quick=train '~logger')
 # The same, run long, validating once an epoch as the trainer's default does: about 30 s a job on 2 cores.
 LONG=("${QUICK[@]}" trainer.max_steps=1000 trainer.max_epochs=1000 trainer.val_check_interval=1.0)
-SWEEP=(model=spectral/linear_pe hydra/launcher=submitit_slurm hydra.launcher.timeout_min=10)
+SWEEP=(model=spectral/linear_pe hydra/launcher=slurm hydra.launcher.timeout_min=10)
 
 log() { echo "slurm-ci: $*"; }
 fail() {

@@ -5,7 +5,7 @@ GPU run asked for on a CPU machine builds and downloads nothing. On a GPU
 machine the tests see the GPUs the user sees: ``CUDA_VISIBLE_DEVICES`` as set,
 or every GPU ``nvidia-smi`` lists (``.bazelrc`` hides them by default).
 
-A launch to SLURM (``hydra/launcher=submitit_slurm`` among the arguments, the
+A launch to SLURM (``hydra/launcher=slurm`` among the arguments, the
 runner's or preflight's) is the exception: it is started from a login node
 without a GPU, and its jobs run from the same GPU environment on the
 cluster's GPU nodes, so there the environment is built and nothing is shown.
@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 
 GPU_CONFIG = "gpu"
-SLURM_LAUNCH = "hydra/launcher=submitit_slurm"
+SLURM_LAUNCH = "hydra/launcher=slurm"
 
 
 class NoGpu(Exception):

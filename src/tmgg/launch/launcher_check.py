@@ -1,4 +1,4 @@
-"""Check a Hydra launcher option (``hydra/launcher=submitit_slurm``) within a sweep, without launching it.
+"""Check a Hydra launcher option (``hydra/launcher=slurm``) within a sweep, without launching it.
 
 The launcher configs in ``configs/hydra/launcher/`` take the place of the
 plugins' own configs of the same name, so each must hold every key of the

@@ -15,7 +15,7 @@ must fall, every parameter get a gradient and move). A job that asks for a GPU
 this environment's torch is the CPU build: it would train on the CPU or die.
 Prints one line per job, ``ok`` or the error in one line naming the key or
 file, then a summary ending ``(exit N)``. A multirun sent to SLURM
-(``hydra/launcher=submitit_slurm``) also has its partition, time limit and GPUs
+(``hydra/launcher=slurm``) also has its partition, time limit and GPUs
 per node checked against the cluster (tmgg.preflight.slurm_preflight); where
 no cluster answers they are reported as not checked, and the exit status is 1.
 ``--no-cluster`` leaves the cluster out (tools/tmgg asks it outside Bazel's

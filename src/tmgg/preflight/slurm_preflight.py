@@ -4,7 +4,7 @@ Usage:
     python -m tmgg.preflight.slurm_preflight RUNNER [OVERRIDES...] [-m]
     bazel run //tools:slurm_preflight -- RUNNER [OVERRIDES...] [-m]   (tools/tmgg preflight runs it)
 
-When a multirun goes to ``hydra/launcher=submitit_slurm``, sbatch refuses a
+When a multirun goes to ``hydra/launcher=slurm``, sbatch refuses a
 job whose partition does not exist, whose time exceeds the partition's
 MaxTime, or that asks for more GPUs than a node has (or leaves it pending
 forever). These are checked here, before any job is submitted, by asking the
