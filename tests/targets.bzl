@@ -668,12 +668,13 @@ UNIT_TARGETS = {
         "data": [],
         "deps": [
             "//src/tmgg/launch:launch_env",
-            "//src/tmgg/launch:launch_plan",
+            "//src/tmgg/launch:launcher_check",
         ],
         "tests": [
             "conftest.py",
             "launch/test_launch_env.py",
             "launch/test_launch_plan.py",
+            "launch/test_launcher_check.py",
             "launch/test_plain_keys.py",
         ],
     },

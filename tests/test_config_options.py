@@ -16,7 +16,8 @@ Assumptions:
     - A launcher option (`hydra/launcher=parallel`, `slurm_local`,
       `slurm`) changes how a sweep's jobs run, not what a job builds:
       it is checked within its host's sweep by tmgg.launch.launcher_check
-      (every key of the plugin's schema, the right types, the launcher built),
+      (the launcher node typed by the plugin's schema, so Hydra refuses unknown
+      keys and wrong types; interpolations resolved; the launcher built),
       then the sweep's first job is checked like any other; nothing is submitted.
 
 Invariants: each option's job passes the checks of tmgg.launch.job_check

@@ -87,9 +87,10 @@ def test_gpu_config_shows_the_gpus_to_tests() -> None:
     [
         ("run", ["--config=gpu", "//:tmgg-stage4", "--", "hydra/launcher=slurm", "-m"]),
         ("test", ["--config=gpu", "//tools:preflight", "--test_arg=hydra/launcher=slurm"]),
+        ("run", ["--config=gpu", "//:tmgg-stage4", "--", "hydra/launcher=submitit_slurm", "-m"]),
     ],
 )
 def test_a_slurm_launch_needs_no_gpu_here_its_jobs_run_on_the_clusters(command, args) -> None:
     assert gpu_flags(command, args, {}, run=smi(), which=absent) == []
     with pytest.raises(NoGpu):
-        gpu_flags(command, [arg for arg in args if "launcher=slurm" not in arg], {}, run=smi(), which=absent)
+        gpu_flags(command, [arg for arg in args if "slurm" not in arg], {}, run=smi(), which=absent)

@@ -5,7 +5,7 @@ GPU run asked for on a CPU machine builds and downloads nothing. On a GPU
 machine the tests see the GPUs the user sees: ``CUDA_VISIBLE_DEVICES`` as set,
 or every GPU ``nvidia-smi`` lists (``.bazelrc`` hides them by default).
 
-A launch to SLURM (``hydra/launcher=slurm`` among the arguments, the
+A launch to SLURM (``hydra/launcher=slurm``, or the plugin's own ``submitit_slurm``, among the arguments, the
 runner's or preflight's) is the exception: it is started from a login node
 without a GPU, and its jobs run from the same GPU environment on the
 cluster's GPU nodes, so there the environment is built and nothing is shown.
@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 GPU_CONFIG = "gpu"
 SLURM_LAUNCH = "hydra/launcher=slurm"
+# tmgg's SLURM launcher and the plugin's own config it builds on (configs/hydra/launcher/slurm.yaml).
+SLURM_LAUNCHES = (SLURM_LAUNCH, "hydra/launcher=submitit_slurm")
 
 
 class NoGpu(Exception):
@@ -39,7 +41,7 @@ def asks_for_gpu(args: Sequence[str]) -> bool:
 
 def launches_to_slurm(args: Sequence[str]) -> bool:
     """Whether the command launches (or preflights) a sweep on SLURM: `bazel run ... -- ARGS` or `--test_arg=ARG`."""
-    return any(arg == SLURM_LAUNCH or arg == f"--test_arg={SLURM_LAUNCH}" for arg in args)
+    return any(arg in SLURM_LAUNCHES or arg.removeprefix("--test_arg=") in SLURM_LAUNCHES for arg in args)
 
 
 def visible_gpus(

@@ -24,12 +24,8 @@ if TYPE_CHECKING:
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 RUN_MODE_RESOLVER = "tmgg.run_mode"
-# Hydra 1.3 still validates configs/hydra/launcher/<name>.yaml against the plugin's ConfigStore node of
-# the same name, and warns on every run that it will stop; tmgg.launch.launcher_check does the same
-# validation itself, so the warning tells the user nothing.
 # A config option as a sweep writes it: `spectral/filter_bank`, not a list or an interpolation.
 _OPTION = re.compile(r"[\w./-]+")
-SCHEMA_MATCH_WARNING = r"(?s)\s*'hydra/launcher/\w+' is validated against ConfigStore schema with the same name"
 
 
 class LaunchError(ValueError):
@@ -46,15 +42,9 @@ class LaunchError(ValueError):
 
 
 def register_run_mode_resolver() -> None:
-    """Register ``${tmgg.run_mode:<bool>}``, which turns the ``sweep`` flag into Hydra's ``hydra.mode``.
-
-    Also silences Hydra's schema-matching notice for tmgg's launcher configs (see ``SCHEMA_MATCH_WARNING``).
-    """
-    import warnings
-
+    """Register ``${tmgg.run_mode:<bool>}``, which turns the ``sweep`` flag into Hydra's ``hydra.mode``."""
     from omegaconf import OmegaConf
 
-    warnings.filterwarnings("ignore", message=SCHEMA_MATCH_WARNING, category=UserWarning)
     if not OmegaConf.has_resolver(RUN_MODE_RESOLVER):
         OmegaConf.register_new_resolver(RUN_MODE_RESOLVER, _run_mode_of)
 

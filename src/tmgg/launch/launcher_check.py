@@ -1,13 +1,14 @@
 """Check a Hydra launcher option (``hydra/launcher=slurm``) within a sweep, without launching it.
 
-The launcher configs in ``configs/hydra/launcher/`` take the place of the
-plugins' own configs of the same name, so each must hold every key of the
-plugin's schema (the dataclass the plugin registers in Hydra's ConfigStore)
-with values of the right type; a key the schema lacks is a typo the launcher
-would ignore or choke on. The check composes the sweep as the user launches
-it, checks the launcher node against that schema, resolves it (the submitit
-folder names the sweep folder) and builds the launcher object itself, which
-imports the plugin. Nothing is submitted.
+Each launcher config in ``configs/hydra/launcher/`` builds on the plugin's own
+config (the dataclass the plugin registers in Hydra's ConfigStore, named first
+in its defaults list) and sets only what tmgg changes, so Hydra itself refuses
+a key the plugin does not declare or a value of the wrong type when the sweep
+is composed. The check composes the sweep as the user launches it, makes sure
+the launcher node is typed by such a schema (a config that does not build on
+one would let a misspelt key through to the launcher), resolves it (the
+submitit folder names the sweep folder) and builds the launcher object
+itself, which imports the plugin. Nothing is submitted.
 
 Only Hydra and OmegaConf are imported: no torch.
 """
@@ -33,9 +34,9 @@ def check_launcher(plan: LaunchPlan) -> str:
         The launcher class's name, e.g. ``SlurmLauncher``.
 
     Raises:
-        LauncherCheckError: the plan is no multirun, or the config does not match the plugin's schema.
+        LauncherCheckError: the plan is no multirun, the launcher config is not built on a plugin's
+            schema, or it does not build a Hydra launcher.
     """
-    from hydra.core.config_store import ConfigStore
     from hydra.plugins.launcher import Launcher
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
@@ -45,16 +46,11 @@ def check_launcher(plan: LaunchPlan) -> str:
     with plan.jobs[0].config() as cfg:
         choice = cfg.hydra.runtime.choices.get(LAUNCHER_GROUP)
         node = cfg.hydra.launcher
-        try:
-            schema = ConfigStore.instance().load(f"{LAUNCHER_GROUP}/{choice}.yaml").node
-        except Exception:
-            schema = None
-        if schema is not None:
-            missing = sorted(set(schema.keys()) - set(node.keys()))
-            if missing:
-                raise LauncherCheckError(f"{LAUNCHER_GROUP}={choice} lacks the plugin's keys {missing}")
-            # A structured schema refuses keys it does not declare and values of the wrong type.
-            OmegaConf.merge(schema, node)
+        if OmegaConf.get_type(node) is dict:
+            raise LauncherCheckError(
+                f"{LAUNCHER_GROUP}={choice} is not built on a launcher plugin's config, so a misspelt key would "
+                f"pass unnoticed: start it with `defaults: [<the plugin's config, e.g. submitit_slurm>, _self_]`"
+            )
         OmegaConf.to_container(node, resolve=True, throw_on_missing=True)
         launcher = instantiate(node)
     if not isinstance(launcher, Launcher):
