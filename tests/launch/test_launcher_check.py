@@ -20,18 +20,22 @@ pytestmark = pytest.mark.unit
 JOBLIB = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"
 
 
+# The throwaway configs folder: a 2-job sweep and one launcher config per case.
+FILES = {
+    "grid.yaml": "sweep: true\nlr: 0.1\nhydra:\n  mode: ${tmgg.run_mode:${sweep}}\n  sweeper:\n    params:\n      lr: 0.1,0.2\n",
+    "hydra/launcher/built_on.yaml": "defaults:\n  - joblib\n  - _self_\n",
+    "hydra/launcher/copied.yaml": f"_target_: {JOBLIB}\nn_jobs: 2\n",
+    "hydra/launcher/misspelt.yaml": "defaults:\n  - joblib\n  - _self_\nn_jobz: 2\n",
+}
+
+
 @pytest.fixture
 def configs(tmp_path, monkeypatch):
-    root = tmp_path / "configs"
-    (root / "hydra/launcher").mkdir(parents=True)
-    (root / "grid.yaml").write_text(
-        "sweep: true\nlr: 0.1\nhydra:\n  mode: ${tmgg.run_mode:${sweep}}\n  sweeper:\n    params:\n      lr: 0.1,0.2\n"
-    )
-    (root / "hydra/launcher/built_on.yaml").write_text("defaults:\n  - joblib\n  - _self_\n")
-    (root / "hydra/launcher/copied.yaml").write_text(f"_target_: {JOBLIB}\nn_jobs: 2\n")
-    (root / "hydra/launcher/misspelt.yaml").write_text("defaults:\n  - joblib\n  - _self_\nn_jobz: 2\n")
-    monkeypatch.setenv("TMGG_CONFIG_DIR", str(root))
-    return root
+    for name, text in FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.setenv("TMGG_CONFIG_DIR", str(tmp_path))
+    return tmp_path
 
 
 def test_a_launcher_built_on_the_registered_config_passes(configs) -> None:
