@@ -12,17 +12,19 @@ In this checkout, one after the other:
 
 Each time is one wall-clock measurement on a shared 2-core machine, so the
 ratio (coverage / plain) is the figure to read. The lines covered are counted
-from each LCOV report. Writes bench/results/coverage.md (or --out).
+from each LCOV report with tools/coverage/lcov.py's parser (a line counts once
+it ran at all). `--bazel-only` leaves out the pytest half (which runs the
+default targets' tests), for a set of targets of your own. Writes
+bench/results/coverage.md (or --out).
 
 Usage:
-    python3 -m bench.bench_coverage [--out FILE] [TARGET ...]
+    python3 -m bench.bench_coverage [--out FILE] [--bazel-only] [TARGET ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ import time
 from pathlib import Path
 
 from bench.benchlib import ROOT, bazel_python
+from tools.coverage.lcov import parse
 
 # A unit target (the library in-process) and a runner target (a runner in a subprocess).
 TARGETS = ("//tests:unit_noise", "//tests:tmgg-gnn")
@@ -48,15 +51,29 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 def covered(lcov: Path) -> str:
     """`hit of found lines (percent)` of an LCOV report."""
-    text = lcov.read_text()
-    hit = sum(int(n) for n in re.findall(r"^LH:(\d+)", text, re.MULTILINE))
-    found = sum(int(n) for n in re.findall(r"^LF:(\d+)", text, re.MULTILINE))
+    sources = parse(lcov.read_text()).values()
+    hit = sum(1 for source in sources for hits in source.lines.values() if hits > 0)
+    found = sum(len(source.lines) for source in sources)
     return f"{hit} of {found} lines ({100 * hit / max(found, 1):.1f}%)"
+
+
+def pytest_row(env: dict[str, str]) -> tuple[str, str, str, float, float, str]:
+    """The default targets' tests as plain pytest, then with --cov=tmgg, in Bazel's environment's Python."""
+    python = bazel_python()
+    with tempfile.TemporaryDirectory() as scratch:
+        lcov = Path(scratch) / "pytest.lcov"
+        pytest = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *PYTEST_TESTS]
+        with_cov = [*pytest, "--cov=tmgg", f"--cov-report=lcov:{lcov}"]
+        pytest_plain, _ = run(pytest, env)
+        pytest_cov, _ = run(with_cov, env)
+        return ("pytest", " ".join(["python", "-m", "pytest", *PYTEST_TESTS]), "... --cov=tmgg --cov-report=lcov:FILE",
+                pytest_plain, pytest_cov, covered(lcov))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/coverage.md")
+    parser.add_argument("--bazel-only", action="store_true", help="time Bazel only, not the pytest half")
     parser.add_argument("targets", nargs="*", default=list(TARGETS))
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
@@ -74,15 +91,8 @@ def main() -> int:
     bazel_lcov = covered(ROOT / "bazel-out/_coverage/_coverage_report.dat")
     rows.append(("Bazel", " ".join(plain_bazel), " ".join(coverage_bazel), bazel_plain, bazel_cov, bazel_lcov))
 
-    python = bazel_python()
-    with tempfile.TemporaryDirectory() as scratch:
-        lcov = Path(scratch) / "pytest.lcov"
-        pytest = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *PYTEST_TESTS]
-        with_cov = [*pytest, "--cov=tmgg", f"--cov-report=lcov:{lcov}"]
-        pytest_plain, _ = run(pytest, env)
-        pytest_cov, _ = run(with_cov, env)
-        shown = [*pytest[:1], "-m", "pytest", *PYTEST_TESTS]
-        rows.append(("pytest", " ".join(["python", *shown[1:]]), "... --cov=tmgg --cov-report=lcov:FILE", pytest_plain, pytest_cov, covered(lcov)))
+    if not args.bazel_only:
+        rows.append(pytest_row(env))
 
     load = os.getloadavg()
     lines = [
