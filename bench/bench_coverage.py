@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.benchlib import ROOT, bazel_python
+from bench.benchlib import ROOT, bazel_python, clean_env, head_commit, markdown_table
 from tools.coverage.lcov import parse
 
 # A unit target (the library in-process) and a runner target (a runner in a subprocess).
@@ -76,9 +76,8 @@ def main() -> int:
     parser.add_argument("--bazel-only", action="store_true", help="time Bazel only, not the pytest half")
     parser.add_argument("targets", nargs="*", default=list(TARGETS))
     args = parser.parse_args()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMGG_REMOTE_CACHE")}
-    env["TMGG_DISK_CACHE"] = "off"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    env = clean_env(drop=("TMGG_REMOTE_CACHE",), TMGG_DISK_CACHE="off")
+    commit = head_commit()[:7]
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
     plain_bazel = ["bazel", "test", "--nocache_test_results", *args.targets]
@@ -102,12 +101,14 @@ def main() -> int:
         f"{', '.join(f'`{t}`' for t in args.targets)}; one wall-clock run each, load average "
         f"{load[0]:.1f} before the write-up, 2 cores shared.",
         "",
-        "| path | plain | with coverage | ratio | covered |",
-        "|---|---|---|---|---|",
+        markdown_table(
+            ["path", "plain", "with coverage", "ratio", "covered"],
+            [[name, f"{plain:.1f} s", f"{cov:.1f} s", f"{cov / plain:.2f}x", covered_lines] for name, _, _, plain, cov, covered_lines in rows],
+        ),
+        "",
+        "Commands:",
+        "",
     ]
-    for name, plain_cmd, cov_cmd, plain, cov, lines_covered in rows:
-        lines.append(f"| {name} | {plain:.1f} s | {cov:.1f} s | {cov / plain:.2f}x | {lines_covered} |")
-    lines += ["", "Commands:", ""]
     for name, plain_cmd, cov_cmd, *_ in rows:
         lines += [f"- {name}, plain: `{plain_cmd}`", f"- {name}, with coverage: `{cov_cmd}`"]
     args.out.write_text("\n".join(lines) + "\n")
