@@ -420,7 +420,7 @@ def build(lock: Path, venv: Path, root: Path, installer: str = "uv", uv_requirem
 
 # --- what a failed build tells the user ------------------------------------------
 
-# (what the installers print, the cause, what to do), first match wins; {lock} and {root} are filled in.
+# (what the installers print, the cause, what to do), first match wins; {lock} is filled in.
 _CAUSES = (
     (("No space left on device", "Disk quota exceeded"),
      "the disk is full", "free some space (an environment takes about a gigabyte) or set TMGG_VENV_CACHE to a folder on another disk"),
@@ -450,7 +450,7 @@ def default_log(lock: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"tmgg-env-build-{digest}.log"
 
 
-def failure_line(error: BaseException, lock: Path, root: Path, log: Path) -> str:
+def failure_line(error: BaseException, lock: Path, log: Path) -> str:
     """One line: what failed, its cause and what to do (read from the error, else the log), and the log's path."""
     what = f"{error.strerror or error}: {error.filename}" if isinstance(error, OSError) and error.filename else str(error)
     try:
@@ -460,7 +460,7 @@ def failure_line(error: BaseException, lock: Path, root: Path, log: Path) -> str
     for text in (str(error), logged):
         for needles, cause, todo in _CAUSES:
             if any(needle in text for needle in needles):
-                advice = f"{cause.format(lock=lock.name, root=root)}: {todo.format(lock=lock.name, root=root)}"
+                advice = f"{cause.format(lock=lock.name)}: {todo.format(lock=lock.name)}"
                 return f"building the Python environment failed ({what}); {advice}; full log: {log}"
     return f"building the Python environment failed ({what}); read the full log: {log}"
 
@@ -494,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build(args.lock.resolve(), args.venv.absolute(), args.root.absolute(), args.installer, args.uv_requirements, args.variant)
     except (BuildError, OSError) as error:
-        _say(failure_line(error, args.lock, args.root.absolute(), _log))
+        _say(failure_line(error, args.lock, _log))
         return 1
     finally:
         _log = None

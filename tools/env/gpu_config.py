@@ -41,7 +41,7 @@ def asks_for_gpu(args: Sequence[str]) -> bool:
 
 def launches_to_slurm(args: Sequence[str]) -> bool:
     """Whether the command launches (or preflights) a sweep on SLURM: `bazel run ... -- ARGS` or `--test_arg=ARG`."""
-    return any(arg in SLURM_LAUNCHES or arg.removeprefix("--test_arg=") in SLURM_LAUNCHES for arg in args)
+    return any(arg.removeprefix("--test_arg=") in SLURM_LAUNCHES for arg in args)
 
 
 def visible_gpus(
