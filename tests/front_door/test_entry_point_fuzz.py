@@ -233,27 +233,32 @@ def _error_lines(lines: list[str]) -> list[str]:
     return [line for line in lines if not line.startswith("ok    ") and not re.match(r"preflight: .*: (one job|a multirun of)", line)]
 
 
+def check_preflight_output(case: Case, status: int, text: str, said: object = None) -> None:
+    """What preflight answered `case` with: its exit status and what it printed (`said` shown on failure)."""
+    said = (case, text) if said is None else said
+    lines = text.strip().splitlines()
+    assert status in (0, 1, 2), said
+    assert "Traceback" not in text, said
+    errors = _error_lines(lines)
+    if status == 2:
+        assert len(lines) == 1 and _names(lines[0], case), said
+    elif status == 1:
+        failed = [line for line in errors if line.startswith("FAIL  ")]
+        assert len(errors) <= 3 and failed, said
+        assert all(_names(line, case) for line in failed), said
+    if case.kind in REFUSED_BY_COMPOSITION or case.kind == "unknown_runner":
+        assert status == 2, said
+    if case.kind == "malformed":
+        assert status != 0, said
+    if case.moved_from:
+        assert case.moved_from in lines[-1], said
+
+
 def check_preflight(case: Case, root: Path) -> int:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         status = preflight.main([case.script, *case.argv])
-    text = out.getvalue()
-    lines = text.strip().splitlines()
-    assert status in (0, 1, 2), (case, text)
-    assert "Traceback" not in text, (case, text)
-    errors = _error_lines(lines)
-    if status == 2:
-        assert len(lines) == 1 and _names(lines[0], case), (case, text)
-    elif status == 1:
-        failed = [line for line in errors if line.startswith("FAIL  ")]
-        assert len(errors) <= 3 and failed, (case, text)
-        assert all(_names(line, case) for line in failed), (case, text)
-    if case.kind in REFUSED_BY_COMPOSITION or case.kind == "unknown_runner":
-        assert status == 2, (case, text)
-    if case.kind == "malformed":
-        assert status != 0, (case, text)
-    if case.moved_from:
-        assert case.moved_from in lines[-1], (case, text)
+    check_preflight_output(case, status, out.getvalue())
     assert not any(root.iterdir()), f"{case}: wrote {sorted(root.rglob('*'))}"
     return status
 
