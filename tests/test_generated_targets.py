@@ -5,14 +5,14 @@ Rationale:
     BUILD file under src/ or configs/, or a stale tests/targets.bzl, would let
     a broken config or model pass from the cache. They are generated; this test
     fails when any is stale and names the refresh command and the lines to add
-    (a new runner or config without a target, a new import, say).
+    (a new config without a target, a new import, say).
 
 Assumptions:
     Runs from a checkout (plain pytest) or from runfiles holding every source,
     config, test file and BUILD file (the Bazel target in tests/BUILD.bazel).
 
 Invariants:
-    regenerating gives exactly the committed files; a runner missing from
+    regenerating gives exactly the committed files; a config missing from
     tests/targets.bzl and a dep missing from a BUILD file are reported with the
     line to add.
 """
@@ -24,7 +24,7 @@ from runfiles import Runfiles
 
 from tools.build.build_files import read_current, render, stale_report
 from tools.build.import_graph import Workspace, tool_labels
-from tools.build.test_families import FRESHNESS_TEST, REFRESH, RUNNERS, TEST_FAMILIES
+from tools.build.test_families import FRESHNESS_TEST, OUTPUT, REFRESH, TEST_FAMILIES
 
 pytestmark = pytest.mark.unit
 
@@ -44,12 +44,12 @@ def test_generated_files_are_fresh(fresh: dict[str, str]) -> None:
     assert report is None, report
 
 
-def test_missing_runner_is_reported_with_the_line_to_add(fresh: dict[str, str]) -> None:
-    targets = RUNNERS.as_posix()
-    without_spectral = "\n".join(line for line in fresh[targets].splitlines() if not line.startswith('    "tmgg-spectral"'))
+def test_missing_config_target_is_reported_with_the_line_to_add(fresh: dict[str, str]) -> None:
+    targets = OUTPUT.as_posix()
+    without_spectral = fresh[targets].replace('    "base_config_spectral": {', '    "base_config_spectral_old": {')
     report = stale_report({**fresh, targets: without_spectral}, fresh)
     assert report is not None and REFRESH in report
-    assert '"tmgg-spectral": {' in report
+    assert '+    "base_config_spectral": {' in report
 
 
 def test_missing_dep_is_reported_with_its_build_file(fresh: dict[str, str]) -> None:

@@ -22,7 +22,6 @@ UNIT_DATA = {
         # test_family_table.py reads where the test families could be spelled again (tests/BUILD.bazel
         # is the freshness test's to read: a label in //tests would make the input trace read that file).
         "//tools/build:py_files",
-        "//tools/build:runners.bzl",
         "//tools/build:test_families.bzl",
         "//tools/build/rules:tmgg_tests.bzl",
         "//tools/env:requirements-gpu.lock",

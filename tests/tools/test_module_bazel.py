@@ -10,7 +10,8 @@ Assumptions:
 
 Invariants:
     MODULE.bazel's pip.parse requirements_lock equals WORKSPACE's python_venv lock;
-    the Python versions are equal and match pyproject.toml's requires-python.
+    the Python versions are equal and match pyproject.toml's requires-python;
+    both make @tmgg_runners with the same rule from the same files.
 """
 
 import re
@@ -47,3 +48,20 @@ def test_module_and_workspace_use_the_same_python() -> None:
     assert module_python == workspace_python
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     assert f">={workspace_python}" in requires, f"pyproject requires-python {requires!r} excludes {workspace_python}"
+
+
+def _runner_repository(path: str) -> dict[str, str]:
+    text = (ROOT / path).read_text()
+    call = re.search(r"\nrunner_repository\((.*?)\n\)", text, re.S)
+    assert call, f"{path}: no runner_repository(...) call"
+    return dict(re.findall(r'(\w+) = "([^"]+)"', call.group(1)))
+
+
+def test_module_and_workspace_make_the_same_runner_repository() -> None:
+    workspace = _runner_repository("WORKSPACE")
+    module = _runner_repository("MODULE.bazel")
+    assert workspace == {"name": "tmgg_runners", "pyproject": "//:pyproject.toml", "python_version": "3.11", "targets": "//tests:targets.bzl"}
+    # MODULE.bazel gives the version as PYTHON_VERSION, checked above to be WORKSPACE's.
+    assert module == {key: value for key, value in workspace.items() if key != "python_version"}
+    rule = '"//tools/build/rules:runner_repository.bzl", "runner_repository"'
+    assert rule in (ROOT / "WORKSPACE").read_text() and rule in (ROOT / "MODULE.bazel").read_text()

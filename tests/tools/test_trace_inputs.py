@@ -92,11 +92,14 @@ def test_declared_inputs_follow_deps_and_add_test_files_main_and_lock(root: Path
         (root / "gen" / name).write_text("x = 1\n")
     unit = {"tests": ["conftest.py", "m/conftest.py", "m/test_a.py"], "deps": ["//gen:top"], "configs": [], "data": ["//pkg:sub/file.txt"]}
     every = {"tests": ["conftest.py", "m/test_b.py"], "deps": ["//gen:py_files"], "configs": [], "data": []}
-    tables = {table: {} for table in ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")}
+    tables = {table: {} for table in ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "UNIT_TARGETS")}
     tables["UNIT_TARGETS"] = {"unit_m": unit, "unit_every": every}
-    tables["RUNNER_TARGETS"] = {"run": {"case": "c", "deps": [], "configs": ["//gen:configs", "//:lib/data.txt"]}}
+    tables["CONFIG_TARGETS"] = {"cfg": {"deps": [], "configs": ["//gen:configs", "//:lib/data.txt"]}}
+    tables["TEST_IMPORTS"] = {"RUNNER_TARGETS": ["//gen:top"]}
     tables["GENERATED_BUILD_FILES"] = ["//gen:BUILD.bazel"]
     (root / "tests/targets.bzl").write_text("".join(f"{name} = {entries!r}\n" for name, entries in tables.items()))
+    # The runner's target is made from pyproject.toml and its config's target, with the quick config.
+    (root / "pyproject.toml").write_text('[project.scripts]\nrun = "tmgg.runners:cfg"\n')
     targets = {target.name: target for target in trace.generated_targets(root)}
     shared = {trace.PYTEST_MAIN, trace.LOCK}
     tests = {"tests/conftest.py", "tests/m/conftest.py", "tests/m/test_a.py"}
@@ -106,8 +109,10 @@ def test_declared_inputs_follow_deps_and_add_test_files_main_and_lock(root: Path
     glob_files = {"gen/top.py", "gen/under.py", "gen/only_by_glob.py"}
     assert targets["unit_every"].declared == {"tests/conftest.py", "tests/m/test_b.py"} | glob_files | shared
     runner_files = {"tests/test_runner_integration.py", "tests/conftest.py", "gen/a.yaml", "lib/data.txt", "pyproject.toml"}
+    # The family's TEST_IMPORTS come with it: //gen:top and what it depends on.
+    runner_files |= {"configs/quick/train.yaml", "gen/top.py", "gen/under.py"}
     assert targets["run"].declared == runner_files | shared
-    assert targets["run"].pytest_args() == ["tests/test_runner_integration.py", "--tmgg-case=c"]
+    assert targets["run"].pytest_args() == ["tests/test_runner_integration.py", "--tmgg-case=run-cfg"]
 
 
 def test_hand_written_build_files_are_read_when_their_labels_are(root: Path) -> None:

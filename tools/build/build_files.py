@@ -1,4 +1,4 @@
-"""Writing the generated files: a BUILD.bazel per package and config folder, tests/targets.bzl, tools/build/runners.bzl, and the staleness report."""
+"""Writing the generated files: a BUILD.bazel per package and config folder, tests/targets.bzl, and the staleness report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from tools.build.import_graph import ImportGraph, Workspace, label_key, short
-from tools.build.test_families import OUTPUT, REFRESH, RUNNERS, read_starlark_data
+from tools.build.test_families import OUTPUT, REFRESH, read_starlark_data
 from tools.build.test_tables import generate
 
 
@@ -120,13 +120,21 @@ def render_targets(tables: dict[str, dict], build_files: list[str]) -> str:
         f'"""{HEADER[2:]}',
         "",
         "What Bazel cannot infer about each test target: the config files its Hydra",
-        "compositions load, and the libraries of the modules its test files import and",
-        "its configs' `_target_`s name. The libraries' own deps are in src/tmgg/**/BUILD.bazel.",
+        "compositions load, and the libraries of the modules its configs' `_target_`s",
+        "name and its test files import (a family's test file's, once, in TEST_IMPORTS).",
+        "The libraries' own deps are in src/tmgg/**/BUILD.bazel.",
         '"""',
         "",
     ]
+    imports = tables.pop("TEST_IMPORTS")
     for table, entries in tables.items():
         lines += _table(table, entries)
+    lines.append("# Per family (tools/build/test_families.bzl), the libraries its test file imports: every")
+    lines.append("# target of the family depends on them besides its entry's deps (the runners' entries are")
+    lines.append("# made from CONFIG_TARGETS by tools/build/runner_targets.py).")
+    lines.append("TEST_IMPORTS = {")
+    lines += [f"    {json.dumps(table)}: {_list(labels, '    ')}," for table, labels in sorted(imports.items())]
+    lines += ["}", ""]
     lines.append("# The BUILD files this generator writes; the freshness check reads them.")
     lines.append(f"GENERATED_BUILD_FILES = {_list(build_files, '')}")
     lines.append("")
@@ -145,20 +153,6 @@ def _table(name: str, entries: dict[str, dict]) -> list[str]:
     return [*lines, "}", ""]
 
 
-def render_runners(runners: dict[str, dict]) -> str:
-    """tools/build/runners.bzl: per runner, its entry point and what its test target reads."""
-    lines = [
-        f'"""{HEADER[2:]}',
-        "",
-        "The runners of pyproject.toml's [project.scripts]: the root BUILD.bazel makes a",
-        "`bazel run` target of each (`bazel run //:tmgg-gnn`) from its entry point, and",
-        "tests/BUILD.bazel a test target from the config files and libraries it reads.",
-        '"""',
-        "",
-    ]
-    return "\n".join([*lines, *_table("RUNNER_TARGETS", runners)])
-
-
 def render(workspace: Workspace) -> dict[str, str]:
     """{workspace-relative path: content} of every generated file."""
     graph = ImportGraph(workspace)
@@ -166,10 +160,7 @@ def render(workspace: Workspace) -> dict[str, str]:
     workspace.packages |= set(packages)
     outputs = {f"{package}/BUILD.bazel": content for package, content in packages.items()}
     build_files = sorted((workspace.label(workspace.root / path) for path in outputs), key=label_key)
-    tables = generate(workspace)
-    runners = tables.pop("RUNNER_TARGETS")
-    outputs[OUTPUT.as_posix()] = render_targets(tables, build_files)
-    outputs[RUNNERS.as_posix()] = render_runners(runners)
+    outputs[OUTPUT.as_posix()] = render_targets(generate(workspace), build_files)
     return dict(sorted(outputs.items()))
 
 

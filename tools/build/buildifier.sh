@@ -52,7 +52,7 @@ warnings=$(
   echo "${suppressed[*]}"
 )
 
-# The generated files (tests/targets.bzl, tools/build/runners.bzl, src/**/BUILD.bazel, configs/**/BUILD.bazel) are
+# The generated files (tests/targets.bzl, src/**/BUILD.bazel, configs/**/BUILD.bazel) are
 # checked too: tools/build/update_build_files.py writes them as buildifier formats them, so fix mode
 # leaves them as they are and their freshness test keeps passing.
 

@@ -2,8 +2,8 @@
 
 Shared by the fault drill, the input trace and the benchmarks: they need the
 files each target declares and the set of targets an edit must rerun (the
-"true set"). Both follow from tests/targets.bzl and tools/build/runners.bzl (each target's top-level labels)
-and the generated BUILD files under src/ and configs/ (each library's files and
+"true set"). Both follow from tests/targets.bzl with pyproject.toml's runners (each target's
+top-level labels) and the generated BUILD files under src/ and configs/ (each library's files and
 deps), read here as Python without Bazel. The freshness check's inputs are
 listed once, in tests/BUILD.bazel; they are asked of Bazel.
 """
@@ -15,7 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tools.build.test_families import OUTPUT, RUNNERS, read_starlark_data
+from tools.build.runner_targets import console_scripts, runner_targets
+from tools.build.test_families import OUTPUT, read_starlark_data
 
 TABLES = ("CONFIG_TARGETS", "SWEEP_TARGETS", "OPTION_TARGETS", "RUNNER_TARGETS", "UNIT_TARGETS")
 # Every test's runfiles hold the lock's digest (tools/build/rules/python_venv.bzl), so a
@@ -25,18 +26,25 @@ FRESHNESS_TARGET = "generated_targets_fresh"
 
 
 def _read_targets(workspace: Path) -> dict:
-    tables = read_starlark_data(workspace / OUTPUT)
-    # The runners' table, beside tests/targets.bzl's (the root BUILD.bazel loads it too); a scratch
-    # workspace (a test's) may hold every table in tests/targets.bzl.
-    if (workspace / RUNNERS).is_file():
-        read_starlark_data(workspace / RUNNERS, tables)
-    return tables
+    return read_starlark_data(workspace / OUTPUT)
 
 
 def load_targets(workspace: Path) -> dict[str, dict[str, dict]]:
-    """{table name: {target: spec}} as generated in `workspace`/tests/targets.bzl and tools/build/runners.bzl."""
+    """{table name: {target: spec}}, each spec with every label its Bazel target names.
+
+    As tests/BUILD.bazel makes them: each family's entries get the family's TEST_IMPORTS,
+    and the runners' entries are made from pyproject.toml and CONFIG_TARGETS the way
+    the @tmgg_runners repository rule makes them (tools/build/runner_targets.py).
+    """
     tables = _read_targets(workspace)
-    return {table: tables[table] for table in TABLES}
+    scripts = console_scripts((workspace / "pyproject.toml").read_text())
+    tables["RUNNER_TARGETS"] = runner_targets(scripts, tables["CONFIG_TARGETS"])
+    imports = tables.get("TEST_IMPORTS", {})
+    loaded = {}
+    for table in TABLES:
+        extra = imports.get(table, [])
+        loaded[table] = {name: {**spec, "deps": sorted({*spec["deps"], *extra})} for name, spec in tables[table].items()}
+    return loaded
 
 
 def absolute(label: str, package: str) -> str:

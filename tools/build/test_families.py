@@ -6,8 +6,6 @@ from pathlib import Path
 
 
 OUTPUT = Path("tests/targets.bzl")
-# The runners' table: the root BUILD.bazel loads it (and nothing from tests/), and so does tests/BUILD.bazel.
-RUNNERS = Path("tools/build/runners.bzl")
 REFRESH = "bazel run //tools/build:update_build_files"
 # The files each unit test folder reads besides Python modules: Bazel cannot infer them.
 UNIT_DATA = "tests/unit_data.bzl"

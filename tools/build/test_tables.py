@@ -1,10 +1,12 @@
-"""The tables of tests/targets.bzl: one entry per runner, base and stage config, sweep, option group and unit folder."""
+"""The tables of tests/targets.bzl: one entry per base and stage config, sweep, option group and unit folder, and each family's test imports."""
 
 from __future__ import annotations
 
 from tools.build.compositions import Compositions, declared_runners, label_files, target_loads, unit_data, unit_sizes, yaml_targets
 from tools.build.import_graph import ImportGraph, Workspace, label_key, tool_labels
-from tools.build.test_families import CONFIG_TEST, FAMILY_TESTS, FRESHNESS_TEST, OPTION_TEST, RUNNER_TEST, SWEEP_TEST, UNIT_DATA
+from tools.build.runner_targets import QUICK_TRAINING as QUICK_LABEL
+from tools.build.runner_targets import RUNNER_MODULE, RunnerError, runner_targets
+from tools.build.test_families import FAMILY_TESTS, FRESHNESS_TEST, RUNNER_TEST, UNIT_DATA
 
 
 def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
@@ -52,57 +54,75 @@ def unit_targets(workspace: Workspace, graph: ImportGraph) -> dict[str, dict]:
 
 
 def generate(workspace: Workspace) -> dict[str, dict]:
+    """The tables of tests/targets.bzl.
+
+    A family entry's deps are the libraries its configs' `_target_`s name; those its
+    family's test file imports are the family's, once, in TEST_IMPORTS. The runners'
+    targets are made by Bazel from pyproject.toml and CONFIG_TARGETS (tools/build/runner_targets.py).
+    """
     graph = ImportGraph(workspace)
     compositions = Compositions(workspace)
-    config_test_loads = graph.test_file_loads(workspace.root / CONFIG_TEST)
-    runner_test_loads = graph.test_file_loads(workspace.root / RUNNER_TEST)
+    configs = config_targets(workspace, graph, compositions)
+    try:
+        runner_targets(declared_runners(workspace), configs)
+    except RunnerError as error:
+        raise SystemExit(f"tmgg: {error}") from None
+    imports = {
+        table: graph.labels(graph.test_file_loads(workspace.root / test), top_level=True)
+        for table, test in FAMILY_TESTS.items()
+        if table != "RUNNER_TARGETS"
+    }
+    # A runner's test launches it through its entry point's module.
+    runner_loads = graph.test_file_loads(workspace.root / RUNNER_TEST) | graph.reach(RUNNER_MODULE)
+    imports["RUNNER_TARGETS"] = graph.labels(runner_loads, top_level=True)
+    return {
+        "CONFIG_TARGETS": configs,
+        "SWEEP_TARGETS": sweep_targets(workspace, graph, compositions),
+        "OPTION_TARGETS": option_targets(workspace, graph, compositions),
+        "UNIT_TARGETS": unit_targets(workspace, graph),
+        "TEST_IMPORTS": imports,
+    }
 
-    from tmgg.launch.config_options import launch_labels, single_job
+
+def check_quick_training(case: str, files: list[str], trained: list[str]) -> None:
+    """Exits naming `case` unless composing it with the quick config adds that config's file and nothing else.
+
+    A runner's test target declares its config target's files and configs/quick/train.yaml
+    (tools/build/runner_targets.py): a file the quick config pulled in would go undeclared.
+    """
+    if set(trained) == {*files, QUICK_LABEL}:
+        return
+    added = sorted(set(trained) - set(files) - {QUICK_LABEL}, key=label_key)
+    dropped = sorted(set(files) - set(trained), key=label_key)
+    change = ", ".join([*(f"adds {label}" for label in added), *(f"drops {label}" for label in dropped)]) or f"lacks {QUICK_LABEL}"
+    raise SystemExit(
+        f"tmgg: composing {case} with +quick=train {change}; the runners' test targets declare only "
+        f"{QUICK_LABEL} beside their config's files: keep configs/quick/train.yaml to plain settings, no defaults list"
+    )
+
+
+def config_targets(workspace: Workspace, graph: ImportGraph, compositions: Compositions) -> dict[str, dict]:
+    """One target per base and stage config, as its runner launches it with sweep=false."""
     from tmgg.launch.check_configs import QUICK_TRAINING
+    from tmgg.launch.config_options import launch_labels, single_job
 
-    configs, targets_of, trained_files = {}, {}, {}
-    # Each base and stage config as its runner launches it with sweep=false.
+    configs = {}
     for case in launch_labels(workspace.configs):
         try:
             job = single_job(case, configs=workspace.configs)
             overrides = [*job.hydra_overrides, *job.overrides]
             targets = compositions.targets(job.config_name, overrides)
             files = compositions.config_files(job.config_name, overrides)
-            # The runner targets train the job with the quick-training config.
-            trained_files[case] = compositions.config_files(job.config_name, [*overrides, QUICK_TRAINING])
+            trained = compositions.config_files(job.config_name, [*overrides, QUICK_TRAINING])
         except Exception as error:  # Hydra and YAML errors alike: name the config, keep the message.
             raise SystemExit(f"tmgg: cannot compose config {case}: {type(error).__name__}: {error}") from None
-        configs[case] = {"configs": files, "deps": graph.labels(config_test_loads | target_loads(graph, targets), top_level=True)}
-        targets_of[case] = targets
-
-    runners = {}
-    stage_names = {path.stem for path in (workspace.configs / "stage").glob("*.yaml")}
-    for script, entry in declared_runners(workspace).items():
-        module, _, config = entry.partition(":")
-        if config not in configs:
-            raise SystemExit(
-                f"tmgg: runner {script} points at {entry}, but neither configs/{config}.yaml "
-                f"nor configs/stage/{config}.yaml exists"
-            )
-        loads = runner_test_loads | graph.reach(module) | target_loads(graph, targets_of[config])
-        runners[script] = {
-            "case": f"{script}-{config}",
-            "entry": entry,
-            "kind": "stage" if config in stage_names else "experiment",
-            "configs": trained_files[config],
-            "deps": graph.labels(loads, top_level=True),
-        }
-    return {
-        "RUNNER_TARGETS": runners,
-        "CONFIG_TARGETS": configs,
-        "SWEEP_TARGETS": sweep_targets(workspace, graph, compositions),
-        "OPTION_TARGETS": option_targets(workspace, graph, compositions),
-        "UNIT_TARGETS": unit_targets(workspace, graph),
-    }
+        check_quick_training(case, files, trained)
+        configs[case] = {"configs": files, "deps": graph.labels(target_loads(graph, targets), top_level=True)}
+    return configs
 
 
-def _jobs_inputs(graph: ImportGraph, compositions: Compositions, jobs, test_loads: set) -> dict[str, list[str]]:
-    """The config files and sources that checking `jobs` reads."""
+def _jobs_inputs(graph: ImportGraph, compositions: Compositions, jobs) -> dict[str, list[str]]:
+    """The config files `jobs` compose and the libraries their `_target_`s name."""
     files: set[str] = set()
     targets: set[str] = set()
     for job in jobs:
@@ -112,19 +132,18 @@ def _jobs_inputs(graph: ImportGraph, compositions: Compositions, jobs, test_load
             targets |= compositions.targets(job.config_name, overrides)
         except Exception as error:  # Hydra and YAML errors alike: name the job, keep the message.
             raise SystemExit(f"tmgg: cannot compose job {job.id}: {type(error).__name__}: {error}") from None
-    return {"configs": sorted(files, key=label_key), "deps": graph.labels(test_loads | target_loads(graph, targets), top_level=True)}
+    return {"configs": sorted(files, key=label_key), "deps": graph.labels(target_loads(graph, targets), top_level=True)}
 
 
 def sweep_targets(workspace: Workspace, graph: ImportGraph, compositions: Compositions) -> dict[str, dict]:
     """One target per runner config whose launch is a Hydra sweep, checking each of its jobs."""
     from tmgg.launch.config_options import launch_labels, sweep_plan
 
-    test_loads = graph.test_file_loads(workspace.root / SWEEP_TEST)
     targets = {}
     for label in launch_labels(workspace.configs):
         plan = sweep_plan(label, workspace.configs)
         if plan.multirun:
-            inputs = _jobs_inputs(graph, compositions, plan.jobs, test_loads)
+            inputs = _jobs_inputs(graph, compositions, plan.jobs)
             targets[f"{label}_sweep"] = {"sweep": label, "jobs": len(plan.jobs), **inputs}
     return targets
 
@@ -139,13 +158,12 @@ def option_targets(workspace: Workspace, graph: ImportGraph, compositions: Compo
             f"tmgg: no runner's config chooses from the group of {', '.join(unplaceable)}, so no test "
             "exercises it: add the group to a config's defaults list, or remove the file"
         )
-    test_loads = graph.test_file_loads(workspace.root / OPTION_TEST)
     by_group: dict[str, list] = {}
     for case in cases:
         by_group.setdefault(case.group, []).append(case)
     targets = {}
     for group, group_cases in sorted(by_group.items()):
         jobs = [case.job(workspace.configs) for case in group_cases]
-        inputs = _jobs_inputs(graph, compositions, jobs, test_loads)
+        inputs = _jobs_inputs(graph, compositions, jobs)
         targets[f"options_{group.replace('/', '_')}"] = {"options": [case.id for case in group_cases], **inputs}
     return targets

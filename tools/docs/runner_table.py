@@ -4,8 +4,9 @@
 One runner has several names (the console script, its config, its test
 targets, its `bazel run` label); the table maps them. It is written from the
 tree itself: `[project.scripts]` in pyproject.toml, each config's opening
-comment (its first sentence says what the runner is for), and the generated
-tables (tests/targets.bzl, tools/build/runners.bzl). The README holds it
+comment (its first sentence says what the runner is for), and the test targets
+(tests/targets.bzl, with the runners' made from pyproject.toml as Bazel makes
+them: tools/build/target_graph.load_targets). The README holds it
 between two markers; the docs check (python3 -m tools.docs.check, run by CI)
 fails when it is stale.
 
@@ -51,9 +52,6 @@ def purpose(config: Path) -> str:
 
 
 def rows(root: Path) -> list[str]:
-
-    import tomllib
-
     scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
     tables = load_targets(root)
     lines = []

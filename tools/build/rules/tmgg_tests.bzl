@@ -44,7 +44,7 @@ def tmgg_pytest(name, tests, deps = [], configs = [], cases = [], data = [], pyt
         **kwargs
     )
 
-def family_tests(table, targets, **kwargs):
+def family_tests(table, targets, imports = [], **kwargs):
     """One target per entry of a generated table, running its family's test file.
 
     The family (tools/build/test_families.bzl) names the test file, the pytest option
@@ -53,7 +53,9 @@ def family_tests(table, targets, **kwargs):
 
     Args:
       table: the table's name in tests/targets.bzl, e.g. "CONFIG_TARGETS".
-      targets: {target name: {"deps": [...], "configs": [...], ...}} from tests/targets.bzl.
+      targets: {target name: {"deps": [...], "configs": [...], ...}} from tests/targets.bzl
+        (the runners' from @tmgg_runners//:runners.bzl).
+      imports: the libraries the family's test file imports (TEST_IMPORTS[table]).
       **kwargs: passed to every py_test.
     """
     family = TEST_FAMILIES[table]
@@ -66,7 +68,7 @@ def family_tests(table, targets, **kwargs):
         tmgg_pytest(
             name = name,
             tests = [family["test"], "conftest.py"],
-            deps = spec["deps"],
+            deps = spec["deps"] + [label for label in imports if label not in spec["deps"]],
             configs = spec["configs"],
             data = family.get("data", []),
             pytest_args = ["--%s=%s" % (family["flag"], value) for value in values],
@@ -94,21 +96,22 @@ def unit_tests(targets, **kwargs):
             **kwargs
         )
 
-def runner_binaries(targets, **kwargs):
+def runner_binaries(scripts, **kwargs):
     """A `bazel run` target per CLI runner: `bazel run //:tmgg-spectral -- model.k=16`.
 
     Each holds every tmgg module and config: overrides may choose any of them.
 
     Args:
-      targets: {runner script: {"entry": "module:function", ...}} from tools/build/runners.bzl (generated).
+      scripts: {runner script: "module:function"}, pyproject.toml's [project.scripts]
+        as @tmgg_runners//:scripts.bzl holds them.
       **kwargs: passed to every py_binary.
     """
-    for script, spec in targets.items():
+    for script, entry in scripts.items():
         native.py_binary(
             name = script,
             srcs = ["//tools/build/rules:run_entry_point.py"],
             main = "//tools/build/rules:run_entry_point.py",
-            args = [script, spec["entry"]],
+            args = [script, entry],
             deps = ["//src:tmgg"],
             data = ["//configs"],
             python_version = "PY3",
