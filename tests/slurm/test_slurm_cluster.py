@@ -13,7 +13,7 @@ down controller is one line naming the host; SLURM's time formats in minutes.
 
 import pytest
 
-from tmgg.slurm.slurm_cluster import SchedulerUnavailable, SlurmCluster, parse_minutes
+from tmgg.slurm.slurm_cluster import SchedulerUnavailable, SlurmCluster, parse_minutes, submits_to_slurm
 
 pytestmark = pytest.mark.unit
 
@@ -88,3 +88,20 @@ def test_gpus_per_node_is_the_largest_gres_gpu_count():
 )
 def test_slurm_time_formats_in_minutes(limit, minutes):
     assert parse_minutes(limit) == minutes
+
+
+@pytest.mark.parametrize(
+    ("target", "slurm"),
+    [
+        ("hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher", True),
+        ("hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher", False),
+        ("hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher", False),
+        ("", False),
+    ],
+)
+def test_only_the_submitit_slurm_launcher_submits_to_slurm(target: str, slurm: bool) -> None:
+    assert submits_to_slurm({"_target_": target, "partition": "gpu"}) is slurm
+
+
+def test_a_launcher_that_is_not_a_mapping_does_not_submit() -> None:
+    assert submits_to_slurm(None) is False

@@ -19,9 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tmgg.slurm.slurm_cluster import SlurmCluster
-
-SLURM_LAUNCHER_SUFFIX = ".SlurmLauncher"
+from tmgg.slurm.slurm_cluster import SlurmCluster, submits_to_slurm
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ def check_slurm_request(launcher: Any, cluster: SlurmCluster | None = None) -> l
     Returns:
         One finding per check, or one ``skip`` finding when no controller answers.
     """
-    if not str(launcher.get("_target_", "")).endswith(SLURM_LAUNCHER_SUFFIX):
+    if not submits_to_slurm(launcher):
         return []
     cluster = cluster or SlurmCluster()
     host = cluster.controller()

@@ -13,6 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
+def submits_to_slurm(launcher: object) -> bool:
+    """Whether a composed ``hydra.launcher`` node (or dict) is the submitit plugin's SLURM launcher.
+
+    ``hydra/launcher=slurm`` and the plugin's own ``submitit_slurm`` make one; the
+    local one (``slurm_local``) and joblib's (``parallel``) do not.
+    """
+    get = getattr(launcher, "get", None)
+    return callable(get) and str(get("_target_", "")).endswith(".SlurmLauncher")
+
+
 class SchedulerUnavailable(RuntimeError):
     """No SLURM controller answers, or the client tools are missing; the message is one line."""
 

@@ -25,10 +25,9 @@ class SweepCallback(Callback):
     """Hydra's hooks around a multirun; see the module docstring."""
 
     def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
-        from tmgg.slurm.slurm_cluster import SchedulerUnavailable, SlurmCluster
+        from tmgg.slurm.slurm_cluster import SchedulerUnavailable, SlurmCluster, submits_to_slurm
 
-        launcher = str(config.hydra.launcher.get("_target_", ""))
-        if launcher.endswith(".SlurmLauncher"):
+        if submits_to_slurm(config.hydra.launcher):
             try:
                 SlurmCluster().require_controller()
             except SchedulerUnavailable as error:
