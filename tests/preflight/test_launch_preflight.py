@@ -19,6 +19,7 @@ import pytest
 import tmgg.learning.learning_check
 import tmgg.launch.job_check
 from tmgg.learning.learning_report import DoesNotLearn
+from tmgg.preflight import launch_preflight
 from tmgg.preflight.launch_preflight import main
 
 pytestmark = pytest.mark.unit
@@ -118,3 +119,11 @@ def test_a_slurm_launch_the_cluster_cannot_answer_is_not_checked_and_exits_1(con
     assert lines[-1] == "preflight: 2 of 2 jobs ok, 0 failed; 1 launcher check(s) failed or not checked (exit 1)"
     status, lines = run(capsys, "tmgg-toy", "-m", "bad=0,0", "--no-cluster")
     assert status == 0 and not any(line.startswith("skip") for line in lines)
+    # tools/tmgg asks the cluster itself when this line says the launch is SLURM's.
+    assert f"preflight: {launch_preflight.SLURM_LAUNCH}: the cluster is asked after the job checks" in lines
+
+
+def test_no_cluster_names_no_slurm_launch_for_another_launcher(configs, capsys) -> None:
+    (configs / "base_config_toy.yaml").write_text("sweep: false\nbad: 0\n" + SLURM_TOY.replace("x.SlurmLauncher", "x.LocalLauncher"))
+    status, lines = run(capsys, "tmgg-toy", "-m", "bad=0,0", "--no-cluster")
+    assert status == 0 and not any(launch_preflight.SLURM_LAUNCH in line for line in lines)

@@ -113,6 +113,9 @@ grep '^FAIL\|^preflight' "$scratch/gpu-preflight.log"
 [[ $status == 1 ]] || fail "preflight of a GPU sweep from the CPU environment exited $status, not 1"
 grep -q "^FAIL .*GpuUnavailable: hydra.launcher.gpus_per_node=1 asks for a GPU, but .*+cpu is the CPU build" \
     "$scratch/gpu-preflight.log" || fail "preflight does not name gpus_per_node and the CPU build"
+# The cluster was asked too (tools/tmgg, after the cached checks): its nodes have no GPU either.
+grep -q "^FAIL  slurm: hydra.launcher.gpus_per_node=1 but partition .* nodes have at most 0 GPUs" \
+    "$scratch/gpu-preflight.log" || fail "tools/tmgg preflight did not ask the cluster about the SLURM launch"
 log "5. preflight refused the GPU sweep ($(elapsed "$t") s)"
 t=$(seconds)
 status=0

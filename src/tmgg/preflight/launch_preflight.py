@@ -18,8 +18,9 @@ file, then a summary ending ``(exit N)``. A multirun sent to SLURM
 (``hydra/launcher=slurm``) also has its partition, time limit and GPUs
 per node checked against the cluster (tmgg.preflight.slurm_preflight); where
 no cluster answers they are reported as not checked, and the exit status is 1.
-``--no-cluster`` leaves the cluster out (tools/tmgg asks it outside Bazel's
-sandbox, after the cached job checks).
+``--no-cluster`` leaves the cluster out and prints ``preflight: the launcher
+submits to SLURM ...`` for such a multirun, however its launcher was chosen:
+tools/tmgg then asks the cluster outside Bazel's sandbox, after the cached job checks.
 
 Exit status: 0 every job passes and every check ran; 1 some job fails, or the
 cluster could not be asked; 2 bad input (an unknown runner, an override Hydra
@@ -41,6 +42,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# With --no-cluster, the line that tells tools/tmgg to ask the cluster (it greps for it).
+SLURM_LAUNCH = "the launcher submits to SLURM"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = " ".join([args.runner, *(["-m"] if args.multirun else []), *args.overrides])
     print(f"preflight: {shown}: {kind}", flush=True)
     launcher_failed = _check_launcher(plan) if plan.multirun and not args.no_cluster else 0
+    if plan.multirun and args.no_cluster and _submits_to_slurm(plan):
+        print(f"preflight: {SLURM_LAUNCH}: the cluster is asked after the job checks", flush=True)
     failed = 0
     scratch = Path(tempfile.mkdtemp(prefix="tmgg-preflight-", dir=os.environ.get("TEST_TMPDIR")))
     try:
@@ -92,6 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if launcher_failed:
         summary += f"; {launcher_failed} launcher check(s) failed or not checked"
     return _finish(summary, status)
+
+
+def _submits_to_slurm(plan) -> bool:
+    """Whether the multirun's launcher is SLURM's; False when its config does not compose (its job check says why)."""
+    from tmgg.report.error_report import EXPECTED_ERRORS
+    from tmgg.slurm.slurm_cluster import submits_to_slurm
+
+    try:
+        with plan.jobs[0].config() as cfg:
+            return submits_to_slurm(cfg.hydra.launcher)
+    except EXPECTED_ERRORS:
+        return False
 
 
 def _check_launcher(plan) -> int:
