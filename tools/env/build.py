@@ -52,6 +52,7 @@ from __future__ import annotations
 import argparse
 import ast
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -79,8 +80,17 @@ class BuildError(Exception):
     """The environment could not be built at all: one line for the user."""
 
 
-# Where every command's output goes (set by main): the one line names it, the user reads it when needed.
-_log: Path | None = None
+# Every command and its output, at DEBUG: main sends them to the log file its one line names.
+# Nothing reaches stderr from here (no propagation), which holds only the one line.
+_COMMANDS = logging.getLogger("tmgg.env.build")
+_COMMANDS.propagate = False
+
+
+class _LogFile(logging.FileHandler):
+    """The build's log file; a log that cannot be written (a full disk) must not hide the failure it would record."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        pass
 
 
 def _say(message: str) -> None:
@@ -89,12 +99,7 @@ def _say(message: str) -> None:
 
 def _run(command: list, **kwargs) -> subprocess.CompletedProcess:
     done = subprocess.run([str(part) for part in command], capture_output=True, text=True, **kwargs)
-    if _log is not None:
-        try:
-            with _log.open("a") as log:
-                log.write(f"$ {' '.join(str(part) for part in command)}\n{done.stdout}{done.stderr}(exit {done.returncode})\n\n")
-        except OSError:
-            pass  # A log that cannot be written (a full disk) must not hide the failure it would record.
+    _COMMANDS.debug("$ %s\n%s%s(exit %d)\n", " ".join(str(part) for part in command), done.stdout, done.stderr, done.returncode)
     return done
 
 
@@ -484,20 +489,23 @@ def main(argv: list[str] | None = None) -> int:
     if not args.lock.is_file():
         _say(f"the lock {args.lock} is not a file: restore it (git checkout -- {args.lock}) or regenerate it: python3 -m tools.env.lock")
         return 1
-    global _log
-    _log = (args.log or default_log(args.lock)).absolute()
+    log = (args.log or default_log(args.lock)).absolute()
     try:
-        _log.parent.mkdir(parents=True, exist_ok=True)
-        _log.write_text(f"tmgg: building {args.venv} from {args.lock}\n\n")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(f"tmgg: building {args.venv} from {args.lock}\n\n")
+        handler: logging.Handler = _LogFile(log, delay=True)
     except OSError:
-        pass
+        handler = logging.NullHandler()
+    _COMMANDS.addHandler(handler)
+    _COMMANDS.setLevel(logging.DEBUG)
     try:
         build(args.lock.resolve(), args.venv.absolute(), args.root.absolute(), args.installer, args.uv_requirements, args.variant)
     except (BuildError, OSError) as error:
-        _say(failure_line(error, args.lock, _log))
+        _say(failure_line(error, args.lock, log))
         return 1
     finally:
-        _log = None
+        _COMMANDS.removeHandler(handler)
+        handler.close()
     return 0
 
 
