@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from runfiles import Runfiles
 
-from tools.env import preflight, share
+from tools.env import share, startup_check
 
 pytestmark = pytest.mark.unit
 
@@ -200,20 +200,20 @@ def test_only_runs_that_ask_to_write_upload_results_or_publish_the_environment(s
     _, url = server
     monkeypatch.setenv("TMGG_REMOTE_CACHE", url)
     monkeypatch.delenv("TMGG_REMOTE_CACHE_HEADER", raising=False)
-    writing = preflight.cache_flags(tmp_path, ["--config=ci", "//..."])
+    writing = startup_check.cache_flags(tmp_path, ["--config=ci", "//..."])
     assert f"--repo_env=TMGG_ENV_CACHE={url}" in writing
     assert "--repo_env=TMGG_ENV_CACHE_WRITE=1" in writing
     assert "--noremote_upload_local_results" not in writing
     for args in (["--config=dev", "//..."], ["//..."], ["--config=ci", "--config=dev", "//..."]):
-        reading = preflight.cache_flags(tmp_path, args)
+        reading = startup_check.cache_flags(tmp_path, args)
         assert f"--repo_env=TMGG_ENV_CACHE={url}" in reading
         assert "--repo_env=TMGG_ENV_CACHE_WRITE=1" not in reading
         # People read, CI writes: a plain run uploads nothing.
         assert "--noremote_upload_local_results" in reading
-    explicit = preflight.cache_flags(tmp_path, ["--remote_upload_local_results", "//..."])
+    explicit = startup_check.cache_flags(tmp_path, ["--remote_upload_local_results", "//..."])
     assert "--noremote_upload_local_results" not in explicit and "--repo_env=TMGG_ENV_CACHE_WRITE=1" in explicit
     monkeypatch.setenv("TMGG_REMOTE_CACHE", "http://127.0.0.1:9")
-    assert preflight.cache_flags(tmp_path, ["//..."]) == []
+    assert startup_check.cache_flags(tmp_path, ["//..."]) == []
 
 
 def test_an_evicted_archive_is_absent_and_published_again(server, venv: Path, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """``--config=gpu``: stop in one line on a machine without an NVIDIA GPU, else show its GPUs to the tests.
 
-tools/bazel runs this (through tools.env.preflight) before Bazel starts, so a
+tools/bazel runs this (through tools.env.startup_check) before Bazel starts, so a
 GPU run asked for on a CPU machine builds and downloads nothing. On a GPU
 machine the tests see the GPUs the user sees: ``CUDA_VISIBLE_DEVICES`` as set,
 or every GPU ``nvidia-smi`` lists (``.bazelrc`` hides them by default).

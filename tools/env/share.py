@@ -290,7 +290,7 @@ def _cache_from_environment() -> Cache:
     url = os.environ.get("TMGG_ENV_CACHE")
     header = os.environ.get("TMGG_ENV_CACHE_HEADER")
     if not url:
-        from tools.env.preflight import cache_settings
+        from tools.env.startup_check import cache_settings
 
         settings = cache_settings(WORKSPACE)
         url, header = settings.get("TMGG_REMOTE_CACHE"), settings.get("TMGG_REMOTE_CACHE_HEADER")

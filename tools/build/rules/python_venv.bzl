@@ -238,7 +238,7 @@ Args:
                 "//tools/env:__init__.py",
                 "//tools/env:build.py",
                 "//tools/env:gpu_config.py",
-                "//tools/env:preflight.py",
+                "//tools/env:startup_check.py",
                 "//tools/env:lock.py",
                 "//tools/env:share.py",
             ],

@@ -1,4 +1,4 @@
-"""tools/env/preflight.py, the check tools/bazel runs first, answers a wrong Python or a broken pyproject.toml in one line.
+"""tools/env/startup_check.py, the check tools/bazel runs first, answers a wrong Python or a broken pyproject.toml in one line.
 
 Rationale: tools/bazel runs the check with python3.11, else python3. On a
 machine whose python3 is older, the check itself must say which Python to
@@ -23,7 +23,7 @@ import pytest
 from runfiles import Runfiles
 
 from tools.env import lock
-from tools.env import preflight
+from tools.env import startup_check
 
 pytestmark = pytest.mark.unit
 
@@ -36,8 +36,8 @@ OLD_PYTHON = (
     "sys.modules['tomllib'] = None\n"
     "sys.version_info = (3, 9, 2, 'final', 0)\n"
     "sys.version = '3.9.2 (stand-in)'\n"
-    "sys.argv = ['preflight', sys.argv[1], 'build']\n"
-    "runpy.run_module('tools.env.preflight', run_name='__main__', alter_sys=True)\n"
+    "sys.argv = ['startup_check', sys.argv[1], 'build']\n"
+    "runpy.run_module('tools.env.startup_check', run_name='__main__', alter_sys=True)\n"
 )
 
 
@@ -54,7 +54,7 @@ def test_a_pyproject_toml_that_cannot_be_parsed_is_one_line(tmp_path: Path, caps
     written = tmp_path / lock.VARIANTS["cpu"].lock
     written.parent.mkdir(parents=True)
     written.write_text(f"{lock.HEADER_PREFIX}{'0' * 64}\n")
-    assert preflight.main([str(tmp_path), "build"]) == 2
+    assert startup_check.main([str(tmp_path), "build"]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"tmgg: {tmp_path / 'pyproject.toml'} cannot be read (TOMLDecodeError: ")

@@ -19,7 +19,7 @@ the interpreter passed, and an older python3 gets the line that says which
 Python to install, not an ImportError. A pyproject.toml that cannot be read
 is one line too.
 
-Usage (from tools/bazel): python3 -m tools.env.preflight WORKSPACE COMMAND [ARGS...]
+Usage (from tools/bazel): python3 -m tools.env.startup_check WORKSPACE COMMAND [ARGS...]
 """
 
 from __future__ import annotations
