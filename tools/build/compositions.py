@@ -78,12 +78,6 @@ def collect_targets(node) -> set[str]:
     return found
 
 
-def declared_runners(workspace: Workspace) -> dict[str, str]:
-    from tmgg.launch.runner_names import console_scripts
-
-    return console_scripts(workspace.root / "pyproject.toml")
-
-
 def unit_data(workspace: Workspace) -> dict[str, list[str]]:
     """{unit target: labels of the files its tests read}, written by hand in tests/unit_data.bzl."""
     return _unit_tables(workspace)["UNIT_DATA"]

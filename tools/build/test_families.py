@@ -13,9 +13,13 @@ UNIT_DATA = "tests/unit_data.bzl"
 FAMILIES_FILE = Path(__file__).with_name("test_families.bzl")
 
 
-def read_starlark_data(path: Path, into: dict | None = None) -> dict:
-    """The names a Starlark file of plain data (dicts, lists, strings) defines, added to `into` when given."""
-    names: dict = {} if into is None else into
+def read_starlark_data(path: Path) -> dict:
+    """The names a Starlark file of plain data (dicts, lists, strings) defines.
+
+    tools/build/runner_targets.py has its own copy (read_tables): the @tmgg_runners rule runs
+    it as a lone script, with no package to import this one from.
+    """
+    names: dict = {}
     exec(path.read_text(), names)
     return names
 

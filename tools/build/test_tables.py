@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tools.build.compositions import Compositions, declared_runners, label_files, target_loads, unit_data, unit_sizes, yaml_targets
+from tools.build.compositions import Compositions, label_files, target_loads, unit_data, unit_sizes, yaml_targets
 from tools.build.import_graph import ImportGraph, Workspace, label_key, tool_labels
 from tools.build.runner_targets import QUICK_TRAINING as QUICK_LABEL
-from tools.build.runner_targets import RUNNER_MODULE, RunnerError, runner_targets
+from tools.build.runner_targets import RUNNER_MODULE, RunnerError, console_scripts, runner_targets
 from tools.build.test_families import FAMILY_TESTS, FRESHNESS_TEST, RUNNER_TEST, UNIT_DATA
 
 
@@ -64,7 +64,8 @@ def generate(workspace: Workspace) -> dict[str, dict]:
     compositions = Compositions(workspace)
     configs = config_targets(workspace, graph, compositions)
     try:
-        runner_targets(declared_runners(workspace), configs)
+        # The check Bazel's load makes (the @tmgg_runners rule), here too: the same parser and function.
+        runner_targets(console_scripts((workspace.root / "pyproject.toml").read_text()), configs)
     except RunnerError as error:
         raise SystemExit(f"tmgg: {error}") from None
     imports = {

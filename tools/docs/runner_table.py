@@ -20,9 +20,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tomllib
 from pathlib import Path
 
+from tools.build.runner_targets import console_scripts
 from tools.build.target_graph import load_targets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def purpose(config: Path) -> str:
 
 
 def rows(root: Path) -> list[str]:
-    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    scripts = console_scripts((root / "pyproject.toml").read_text())
     tables = load_targets(root)
     lines = []
     for script, entry in scripts.items():
